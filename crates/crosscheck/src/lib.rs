@@ -1,0 +1,1 @@
+//! crosscheck stage of corroborate.
