@@ -22,7 +22,7 @@ pub fn analyze(doc: &Document) -> ArticleAnalysis {
     let sentences = segment::sentences(&doc.text, &doc.blocks);
     let entities = entities::entities(doc, &sentences);
     let quotes = quotes::quotes(doc, &sentences, &entities);
-    let attributions = attributions::attributions(doc, &sentences, &entities);
+    let attributions = attributions::attributions(doc, &sentences, &entities, &quotes);
     let statements = statements::statements(doc, &sentences, &quotes, &attributions);
     ArticleAnalysis { sentences, entities, quotes, attributions, statements }
 }

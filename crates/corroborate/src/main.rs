@@ -45,6 +45,8 @@ enum Command {
         /// Write the report to this file instead of stdout.
         #[arg(long, short)]
         output: Option<PathBuf>,
+        #[command(flatten)]
+        model: ModelArgs,
     },
     /// Score the engine against gold data.
     Eval {
@@ -70,6 +72,8 @@ enum EvalCommand {
         /// Also write the Markdown score report to this file (e.g. eval/reports/NAME.md).
         #[arg(long)]
         write_report: Option<PathBuf>,
+        #[command(flatten)]
+        model: ModelArgs,
     },
     /// Score the HTML extractor on the article-extraction benchmark folder.
     Extraction {
@@ -79,6 +83,33 @@ enum EvalCommand {
         #[arg(long, value_enum)]
         format: Option<Format>,
     },
+}
+
+/// How to find and whether to use the sentence-embedding model.
+#[derive(clap::Args, Debug, Clone)]
+struct ModelArgs {
+    /// Model folder (default: $CORROBORATE_MODELS, else the user cache).
+    #[arg(long, value_name = "DIR")]
+    models: Option<PathBuf>,
+    /// Do not use the sentence model even if installed (lexical similarity only).
+    #[arg(long, conflicts_with = "require_model")]
+    no_model: bool,
+    /// Fail if the sentence model is not installed.
+    #[arg(long)]
+    require_model: bool,
+}
+
+impl ModelArgs {
+    fn options(&self) -> pipeline::Options {
+        let model = if self.no_model {
+            pipeline::ModelUse::Off
+        } else if self.require_model {
+            pipeline::ModelUse::Required
+        } else {
+            pipeline::ModelUse::Auto
+        };
+        pipeline::Options { model, models_dir: self.models.clone(), ..pipeline::Options::default() }
+    }
 }
 
 #[derive(Subcommand, Debug)]
@@ -122,9 +153,11 @@ fn default_format(f: Option<Format>) -> Format {
 
 fn run(cli: Cli) -> Result<ExitCode> {
     match cli.command {
-        Command::Analyze { paths, format, output } => analyze(&paths, default_format(format), output),
-        Command::Eval { what: EvalCommand::Story { dir, format, write_report } } => {
-            eval_story(&dir, default_format(format), write_report)
+        Command::Analyze { paths, format, output, model } => {
+            analyze(model.options(), &paths, default_format(format), output)
+        }
+        Command::Eval { what: EvalCommand::Story { dir, format, write_report, model } } => {
+            eval_story(model.options(), &dir, default_format(format), write_report)
         }
         Command::Eval { what: EvalCommand::Extraction { dir, format } } => eval_extraction(&dir, default_format(format)),
         Command::Models { what } => models(what),
@@ -157,8 +190,8 @@ fn progress_bar() -> Option<ProgressBar> {
     Some(bar)
 }
 
-fn analyze(paths: &[PathBuf], format: Format, output: Option<PathBuf>) -> Result<ExitCode> {
-    let pipeline = pipeline::Options::default().build()?;
+fn analyze(options: pipeline::Options, paths: &[PathBuf], format: Format, output: Option<PathBuf>) -> Result<ExitCode> {
+    let pipeline = options.build()?;
     let bar = progress_bar();
     let report = pipeline.run_paths_with(paths, &mut |p| {
         if let Some(bar) = &bar {
@@ -190,11 +223,18 @@ fn analyze(paths: &[PathBuf], format: Format, output: Option<PathBuf>) -> Result
     Ok(ExitCode::SUCCESS)
 }
 
-fn eval_story(dir: &PathBuf, format: Format, write_report: Option<PathBuf>) -> Result<ExitCode> {
+fn eval_story(
+    options: pipeline::Options,
+    dir: &PathBuf,
+    format: Format,
+    write_report: Option<PathBuf>,
+) -> Result<ExitCode> {
     if !dir.join("gold.json").is_file() {
         bail!("{} has no gold.json", dir.display());
     }
-    let (score, _report) = eval::story::run_story(dir).with_context(|| format!("evaluating {}", dir.display()))?;
+    let pipeline = options.build()?;
+    let (score, _report) =
+        eval::story::run_story_with(&pipeline, dir).with_context(|| format!("evaluating {}", dir.display()))?;
     let md = eval::story::render_markdown(&score);
     if let Some(path) = write_report {
         fs::write(&path, &md).with_context(|| format!("cannot write {}", path.display()))?;
@@ -221,6 +261,27 @@ fn eval_extraction(dir: &PathBuf, format: Format) -> Result<ExitCode> {
 }
 
 fn models(what: ModelsCommand) -> Result<ExitCode> {
-    let _ = what;
-    bail!("model support is not built yet")
+    match what {
+        ModelsCommand::Fetch { models } => {
+            let store = embed::ModelStore::locate(models)?;
+            let installed = store.fetch(|step| eprintln!("corroborate: {step}"))?;
+            eprintln!("corroborate: installed {} in {}", installed.name, installed.dir.display());
+        }
+        ModelsCommand::List { models } => {
+            let store = embed::ModelStore::locate(models)?;
+            let list = store.list();
+            if list.is_empty() {
+                eprintln!("corroborate: no model in {}; run `{}`", store.root().display(), embed::FETCH_COMMAND);
+            }
+            for m in list {
+                let kind = match m.kind {
+                    embed::ModelKind::SentenceEmbedder => "embedder",
+                    embed::ModelKind::CrossEncoder => "cross-encoder",
+                };
+                let tier = if m.has_static { ", static tier" } else { "" };
+                emit(&format!("{}\t{kind}{tier}\t{} MB\t{}", m.name, m.bytes >> 20, m.dir.display()), None)?;
+            }
+        }
+    }
+    Ok(ExitCode::SUCCESS)
 }

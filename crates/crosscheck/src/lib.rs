@@ -34,9 +34,10 @@ pub fn crosscheck(articles: &[ArticleReport], services: Services<'_>) -> Finding
     let entities = entities::resolve(articles);
     let (attributions, first_reported_by) = attributions::graph(articles);
     let statements = renderings::renderings(articles, services);
-    let facts = align::facts(articles, services);
-    let conflicts = conflicts::conflicts(articles, &facts, services);
-    let unique::PerOutlet { unique, omissions, summary, framing } = unique::per_outlet(articles, &facts, &conflicts);
+    let alignment = align::align(articles, services);
+    let conflicts = conflicts::conflicts(articles, &alignment, services);
+    let unique::PerOutlet { unique, omissions, summary, framing } = unique::per_outlet(articles, &alignment, &conflicts);
+    let facts = alignment.facts;
     Findings {
         facts,
         conflicts,

@@ -1,10 +1,348 @@
 //! Renderings of quoted statements across outlets.
+//!
+//! Every quotation is cut into its sentences; sentences of different outlets that are the same
+//! words (one inside the other) or share most of their content words are one statement. The
+//! fullest wording is the reference: a rendering with its words is `verbatim` (or `partial`
+//! when the article itself quotes it as a fragment of its own sentence), one inside it is
+//! `partial`, one with words changed is `altered` (or `inverted` when its polarity flips), each
+//! with a word diff. Outlets that carry the statement without quotation marks are found among
+//! their sentences by shared content words, more readily when the sentence names the speaker;
+//! such a sentence is a `paraphrase`, or `inverted` when it keeps the words and flips the
+//! polarity. Polarity counts negations, but "no greater … than" asserts rather than denies.
 
-use model::{ArticleReport, QuotedStatement};
+use std::collections::BTreeSet;
 
+use model::{ArticleReport, BlockKind, DiffOp, Evidence, QuotedStatement, Rendering, RenderingLabel, Span};
+
+use crate::text::{content_stems, words};
 use crate::Services;
 
+/// One sentence of a quotation.
+#[derive(Clone, Debug)]
+struct Unit {
+    doc: usize,
+    span: Span,
+    words: Vec<String>,
+    roots: BTreeSet<String>,
+    partial: bool,
+    speaker: Option<(String, bool)>,
+}
+
+/// A stem cut further, so that "priority" meets "prioritizes".
+fn root(stem: &str) -> String {
+    let mut w = stem.to_string();
+    for _ in 0..2 {
+        for suf in ["ization", "ize", "iz", "ity", "it"] {
+            if let Some(b) = w.strip_suffix(suf) {
+                if b.chars().count() >= 4 {
+                    w = b.to_string();
+                    break;
+                }
+            }
+        }
+    }
+    w
+}
+
+fn roots(text: &str) -> BTreeSet<String> {
+    content_stems(text).iter().map(|s| root(s)).collect()
+}
+
+fn lower_words(text: &str) -> Vec<String> {
+    words(text).into_iter().map(|w| w.lower).collect()
+}
+
+/// Sentence spans inside `span` of `text`.
+fn split_sentences(text: &str, span: Span) -> Vec<Span> {
+    let Some(s) = span.get(text) else { return Vec::new() };
+    let mut out = Vec::new();
+    let mut start = 0;
+    let cs: Vec<(usize, char)> = s.char_indices().collect();
+    for (n, &(i, c)) in cs.iter().enumerate() {
+        if matches!(c, '.' | '!' | '?') {
+            let next_space = cs.get(n + 1).is_some_and(|&(_, x)| x.is_whitespace());
+            let next_upper = cs.get(n + 2).is_some_and(|&(_, x)| x.is_uppercase());
+            if next_space && next_upper {
+                let end = i + c.len_utf8();
+                let sp = Span::new(span.start + start, span.start + end).trim(text);
+                if !sp.is_empty() {
+                    out.push(sp);
+                }
+                start = end;
+            }
+        }
+    }
+    let sp = Span::new(span.start + start, span.end).trim(text);
+    if !sp.is_empty() {
+        out.push(sp);
+    }
+    out
+}
+
+/// True when the text negates: an odd number of negations.
+fn negated(text: &str) -> bool {
+    let ws = lower_words(text);
+    let mut n = 0;
+    for (i, w) in ws.iter().enumerate() {
+        let next = ws.get(i + 1).map(String::as_str).unwrap_or("");
+        let neg = match w.as_str() {
+            // "no greater priority than": a superlative, not a denial.
+            "no" => !matches!(next, "greater" | "higher" | "bigger" | "better" | "more" | "larger" | "stronger" | "less" | "fewer" | "lower" | "doubt"),
+            "not" | "never" | "none" | "nothing" | "without" | "cannot" | "declined" | "declines" | "refused" | "refuses" => true,
+            _ => w.ends_with("n't") || w.ends_with("n’t"),
+        };
+        if neg {
+            n += 1;
+        }
+    }
+    n % 2 == 1
+}
+
+/// True when `short` occurs as a contiguous run of `long`.
+fn contained(short: &[String], long: &[String]) -> bool {
+    !short.is_empty() && short.len() <= long.len() && long.windows(short.len()).any(|w| w == short)
+}
+
+fn overlap(a: &BTreeSet<String>, b: &BTreeSet<String>) -> (usize, f32) {
+    let n = a.intersection(b).count();
+    let m = a.len().min(b.len()).max(1);
+    (n, n as f32 / m as f32)
+}
+
+/// Word diff of `other` against `reference`, by longest common subsequence.
+fn diff(reference: &str, other: &str) -> Vec<DiffOp> {
+    let a: Vec<String> = reference.split_whitespace().take(200).map(str::to_string).collect();
+    let b: Vec<String> = other.split_whitespace().take(200).map(str::to_string).collect();
+    let key = |w: &str| w.trim_matches(|c: char| !c.is_alphanumeric()).to_lowercase();
+    let (n, m) = (a.len(), b.len());
+    let mut dp = vec![vec![0usize; m + 1]; n + 1];
+    for i in (0..n).rev() {
+        for j in (0..m).rev() {
+            dp[i][j] = if key(&a[i]) == key(&b[j]) { dp[i + 1][j + 1] + 1 } else { dp[i + 1][j].max(dp[i][j + 1]) };
+        }
+    }
+    let mut ops: Vec<DiffOp> = Vec::new();
+    let mut push = |op: DiffOp| match (ops.last_mut(), &op) {
+        (Some(DiffOp::Same(x)), DiffOp::Same(y)) | (Some(DiffOp::Added(x)), DiffOp::Added(y)) | (Some(DiffOp::Dropped(x)), DiffOp::Dropped(y)) => {
+            x.push(' ');
+            x.push_str(y);
+        }
+        _ => ops.push(op),
+    };
+    let (mut i, mut j) = (0, 0);
+    while i < n || j < m {
+        if i < n && j < m && key(&a[i]) == key(&b[j]) {
+            push(DiffOp::Same(b[j].clone()));
+            i += 1;
+            j += 1;
+        } else if j < m && (i == n || dp[i][j + 1] >= dp[i + 1][j]) {
+            push(DiffOp::Added(b[j].clone()));
+            j += 1;
+        } else {
+            push(DiffOp::Dropped(a[i].clone()));
+            i += 1;
+        }
+    }
+    ops
+}
+
 /// Each statement quoted or reported in the story, with every outlet's rendering.
-pub fn renderings(_articles: &[ArticleReport], _services: Services<'_>) -> Vec<QuotedStatement> {
-    Vec::new()
+pub fn renderings(articles: &[ArticleReport], services: Services<'_>) -> Vec<QuotedStatement> {
+    let mut units = Vec::new();
+    for (d, a) in articles.iter().enumerate() {
+        let text = a.document.text.as_str();
+        for q in &a.analysis.quotes {
+            for span in split_sentences(text, q.span) {
+                let t = span.text(text);
+                units.push(Unit {
+                    doc: d,
+                    span,
+                    words: lower_words(t),
+                    roots: roots(t),
+                    partial: q.partial,
+                    speaker: q.speaker.as_ref().map(|s| (s.name.clone(), s.anonymous)),
+                });
+            }
+        }
+    }
+    // Group units of different outlets that say the same.
+    let mut parent: Vec<usize> = (0..units.len()).collect();
+    fn find(p: &mut [usize], mut x: usize) -> usize {
+        while p[x] != x {
+            p[x] = p[p[x]];
+            x = p[x];
+        }
+        x
+    }
+    for i in 0..units.len() {
+        for j in i + 1..units.len() {
+            let (a, b) = (&units[i], &units[j]);
+            if a.doc == b.doc {
+                continue;
+            }
+            let (s, l) = if a.words.len() <= b.words.len() { (a, b) } else { (b, a) };
+            let (n, r) = overlap(&a.roots, &b.roots);
+            if contained(&s.words, &l.words) || (n >= 3 && r >= 0.6) {
+                let (x, y) = (find(&mut parent, i), find(&mut parent, j));
+                parent[x] = y;
+            }
+        }
+    }
+    let mut clusters: Vec<Vec<usize>> = Vec::new();
+    let mut roots_of: Vec<usize> = Vec::new();
+    for i in 0..units.len() {
+        let r = find(&mut parent, i);
+        match roots_of.iter().position(|&x| x == r) {
+            Some(k) => clusters[k].push(i),
+            None => {
+                roots_of.push(r);
+                clusters.push(vec![i]);
+            }
+        }
+    }
+    let text_of = |u: &Unit| u.span.text(&articles[u.doc].document.text).to_string();
+    let mut out: Vec<QuotedStatement> = Vec::new();
+    let mut refs: Vec<Unit> = Vec::new();
+    for c in &clusters {
+        let Some(&ri) = c.iter().max_by_key(|&&i| (units[i].words.len(), std::cmp::Reverse(i))) else { continue };
+        let reference = &units[ri];
+        let ref_text = text_of(reference);
+        let ref_neg = negated(&ref_text);
+        let mut renderings = Vec::new();
+        let docs: BTreeSet<usize> = c.iter().map(|&i| units[i].doc).collect();
+        for d in docs {
+            let Some(&ui) = c.iter().filter(|&&i| units[i].doc == d).max_by_key(|&&i| units[i].words.len()) else { continue };
+            let u = &units[ui];
+            let t = text_of(u);
+            let (label, with_diff) = if u.words == reference.words {
+                (if u.partial { RenderingLabel::Partial } else { RenderingLabel::Verbatim }, false)
+            } else if contained(&u.words, &reference.words) {
+                (RenderingLabel::Partial, false)
+            } else if negated(&t) != ref_neg {
+                (RenderingLabel::Inverted, true)
+            } else {
+                (RenderingLabel::Altered, true)
+            };
+            let a = &articles[d].document;
+            renderings.push(Rendering { evidence: Evidence::new(&a.id, &a.text, u.span), label, diff: if with_diff { diff(&ref_text, &t) } else { Vec::new() } });
+        }
+        let speaker = c
+            .iter()
+            .filter_map(|&i| units[i].speaker.clone())
+            .min_by_key(|(_, anon)| *anon)
+            .map(|(n, _)| n);
+        out.push(QuotedStatement { speaker, text: ref_text, renderings });
+        refs.push(reference.clone());
+    }
+    add_paraphrases(articles, &mut out, &refs, services);
+    out
+}
+
+/// A candidate unquoted rendering.
+struct Candidate {
+    statement: usize,
+    doc: usize,
+    span: Span,
+    shared: usize,
+    ratio: f32,
+}
+
+/// Finds outlets that carry a statement in their own words.
+fn add_paraphrases(articles: &[ArticleReport], out: &mut [QuotedStatement], refs: &[Unit], services: Services<'_>) {
+    let mut cands: Vec<Candidate> = Vec::new();
+    for (d, a) in articles.iter().enumerate() {
+        let text = a.document.text.as_str();
+        let quotes: Vec<Span> = a.analysis.quotes.iter().map(|q| q.span).collect();
+        for s in a.analysis.sentences.iter().filter(|s| matches!(s.kind, BlockKind::Body | BlockKind::Standfirst)) {
+            // The part of the sentence outside quotation: up to the first quotation.
+            let first_q = quotes.iter().filter(|q| s.span.overlaps(**q)).map(|q| q.start).min();
+            let span = match first_q {
+                Some(q) => Span::new(s.span.start, q.saturating_sub(1).max(s.span.start)).trim(text),
+                None => s.span,
+            };
+            let own = span.text(text);
+            if own.split_whitespace().count() < 4 {
+                continue;
+            }
+            let own_words: BTreeSet<String> = lower_words(own).into_iter().collect();
+            for (k, (st, r)) in out.iter().zip(refs).enumerate() {
+                if st.renderings.iter().any(|x| x.evidence.doc == a.document.id) {
+                    continue;
+                }
+                // The speaker's own name words are not part of what was said.
+                let speaker_words: BTreeSet<String> = st.speaker.as_deref().map(roots).unwrap_or_default();
+                let cue = st.speaker.as_deref().is_some_and(|sp| {
+                    let ws = lower_words(sp);
+                    let anonymous = r.speaker.as_ref().is_some_and(|(_, a)| *a);
+                    if anonymous {
+                        ws.last().is_some_and(|h| own_words.iter().any(|w| w.starts_with(h.trim_end_matches('s'))))
+                    } else {
+                        ws.last().is_some_and(|h| own_words.contains(h))
+                    }
+                });
+                let a_roots: BTreeSet<String> = r.roots.difference(&speaker_words).cloned().collect();
+                let b_roots: BTreeSet<String> = roots(own).difference(&speaker_words).cloned().collect();
+                let (shared, ratio) = overlap(&a_roots, &b_roots);
+                let need = a_roots.len().min(3);
+                let mut ok = (cue && shared >= need && shared >= 1 && ratio >= 0.3) || (shared >= 4 && ratio >= 0.5);
+                if !ok && cue && shared >= 2 {
+                    if let Some(e) = services.embedder {
+                        if let Ok(v) = e.embed(&[st.text.as_str(), own]) {
+                            if let (Some(x), Some(y)) = (v.first(), v.get(1)) {
+                                ok = model::cosine(x, y) >= 0.8;
+                            }
+                        }
+                    }
+                }
+                if ok {
+                    cands.push(Candidate { statement: k, doc: d, span, shared, ratio });
+                }
+            }
+        }
+    }
+    // Each sentence renders one statement, and each outlet one sentence per statement: the best.
+    cands.sort_by(|a, b| b.shared.cmp(&a.shared).then(b.ratio.total_cmp(&a.ratio)));
+    let mut used: Vec<(usize, Span)> = Vec::new();
+    for c in cands {
+        if used.contains(&(c.doc, c.span)) {
+            continue;
+        }
+        let a = &articles[c.doc].document;
+        let Some(st) = out.get_mut(c.statement) else { continue };
+        if st.renderings.iter().any(|r| r.evidence.doc == a.id) {
+            continue;
+        }
+        used.push((c.doc, c.span));
+        let own = c.span.text(&a.text);
+        let inverted = c.ratio >= 0.6 && negated(own) != negated(&st.text);
+        let label = if inverted { RenderingLabel::Inverted } else { RenderingLabel::Paraphrase };
+        let d = if inverted { diff(&st.text, own) } else { Vec::new() };
+        st.renderings.push(Rendering { evidence: Evidence::new(&a.id, &a.text, c.span), label, diff: d });
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn polarity_reads_superlatives_as_assertions() {
+        assert!(!negated("There is no higher duty for the mayor than the safety of the crews."));
+        assert!(negated("The mayor does not put the crews first."));
+        assert!(negated("We will not sign nor negotiate."));
+        assert!(!negated("The board took the decision lightly."));
+    }
+
+    #[test]
+    fn diff_marks_changed_words() {
+        let d = diff("the crews come first", "the crews come last");
+        assert_eq!(d, vec![DiffOp::Same("the crews come".into()), DiffOp::Added("last".into()), DiffOp::Dropped("first".into())]);
+    }
+
+    #[test]
+    fn sentences_of_a_quotation() {
+        let t = "We wait. Then we sail, she said. U.S. ships too.";
+        let s: Vec<&str> = split_sentences(t, Span::new(0, t.len())).iter().map(|s| s.text(t)).collect();
+        assert_eq!(s, vec!["We wait.", "Then we sail, she said.", "U.S. ships too."]);
+    }
 }

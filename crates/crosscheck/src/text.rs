@@ -128,8 +128,9 @@ pub fn stem(w: &str) -> String {
             }
         }
     }
-    // A final "e" goes too, so that "pause" meets "paus(ed)".
-    let t = w.trim_end_matches('e');
+    // A final "e" goes too, so that "pause" meets "paus(ed)". Only one: "agree" must meet
+    // "agre(ed)".
+    let t = w.strip_suffix('e').unwrap_or(w);
     if t.chars().count() >= 3 {
         t.to_string()
     } else {

@@ -1,6 +1,20 @@
 //! Per-outlet findings: unique facts, omissions, framing, and the consensus summary.
 
-use model::{ArticleReport, Conflict, Fact, Framing, Omission, SummaryLine, Unique};
+use std::collections::HashSet;
+use std::sync::OnceLock;
+
+use model::{ArticleReport, Claimant, Conflict, Evidence, Framing, Omission, SummaryLine, Unique};
+
+use crate::align::features::{evidence, key_of};
+use crate::align::Alignment;
+use crate::text::{is_stopword, words};
+
+/// A statement this similar to one of another outlet is not unique to its outlet.
+const UNIQUE_MAX_SIM: f32 = 0.3;
+/// A unique statement has at least this many content words.
+const UNIQUE_MIN_KEYS: usize = 4;
+/// Lines of the consensus summary, at most.
+const SUMMARY_LINES: usize = 8;
 
 /// What [`per_outlet`] finds.
 #[derive(Debug, Default)]
@@ -16,6 +30,176 @@ pub struct PerOutlet {
 }
 
 /// Unique facts, omissions, summary and framing.
-pub fn per_outlet(_articles: &[ArticleReport], _facts: &[Fact], _conflicts: &[Conflict]) -> PerOutlet {
-    PerOutlet::default()
+pub fn per_outlet(articles: &[ArticleReport], al: &Alignment, conflicts: &[Conflict]) -> PerOutlet {
+    PerOutlet {
+        unique: unique(articles, al),
+        omissions: omissions(articles, al),
+        summary: summary(articles, al, conflicts),
+        framing: framing(articles, al),
+    }
+}
+
+fn unique(articles: &[ArticleReport], al: &Alignment) -> Vec<Unique> {
+    let near = crate::conflicts::neighbours_of(al);
+    let mut out = Vec::new();
+    for (i, s) in al.stmts.iter().enumerate() {
+        if al.group_of.get(i).copied().flatten().is_some() {
+            continue;
+        }
+        let distinct: HashSet<&String> = s.keys.iter().collect();
+        if distinct.len() < UNIQUE_MIN_KEYS {
+            continue;
+        }
+        let supported = near.get(i).is_some_and(|row| row.iter().any(|&(j, sim)| al.stmts[j].doc != s.doc && sim >= UNIQUE_MAX_SIM));
+        if !supported {
+            out.push(Unique { evidence: evidence(articles, s) });
+        }
+    }
+    out
+}
+
+fn omissions(articles: &[ArticleReport], al: &Alignment) -> Vec<Omission> {
+    let docs = articles.len();
+    let mut out = Vec::new();
+    for (fact, g) in al.facts.iter().zip(&al.groups) {
+        // "Most outlets": more than half, and at least two.
+        if docs < 3 || g.len() * 2 <= docs || g.len() < 2 {
+            continue;
+        }
+        let have: HashSet<usize> = g.iter().map(|&i| al.stmts[i].doc).collect();
+        for (d, a) in articles.iter().enumerate() {
+            if !have.contains(&d) {
+                out.push(Omission { doc: a.document.id.clone(), fact: fact.id.clone() });
+            }
+        }
+    }
+    out
+}
+
+fn summary(articles: &[ArticleReport], al: &Alignment, conflicts: &[Conflict]) -> Vec<SummaryLine> {
+    let contested = |e: &Evidence| conflicts.iter().any(|c| (c.a.doc == e.doc && c.a.span == e.span) || (c.b.doc == e.doc && c.b.span == e.span));
+    let mut ranked: Vec<usize> = (0..al.facts.len()).collect();
+    ranked.sort_by(|&x, &y| {
+        let (fx, fy) = (&al.facts[x], &al.facts[y]);
+        fy.independent_sources.cmp(&fx.independent_sources).then(fy.support.len().cmp(&fx.support.len())).then(x.cmp(&y))
+    });
+    let mut chosen: Vec<(f32, SummaryLine)> = Vec::new();
+    let mut used_sentences: HashSet<(usize, usize)> = HashSet::new();
+    for fi in ranked {
+        if chosen.len() >= SUMMARY_LINES {
+            break;
+        }
+        let (fact, g) = (&al.facts[fi], &al.groups[fi]);
+        if fact.independent_sources < 2 {
+            continue;
+        }
+        // The representative statement, shown as its whole sentence; never a contested one.
+        let Some(&rep) = g
+            .iter()
+            .filter(|&&i| !contested(&evidence(articles, &al.stmts[i])))
+            .max_by(|&&x, &&y| {
+                let c = |i: usize| g.iter().filter(|&&j| j != i).map(|&j| al.sim(i, j)).sum::<f32>();
+                c(x).total_cmp(&c(y))
+            })
+        else {
+            continue;
+        };
+        let s = &al.stmts[rep];
+        if !used_sentences.insert((s.doc, s.sentence.start)) {
+            continue;
+        }
+        let Some(a) = articles.get(s.doc) else { continue };
+        let pos = g.iter().map(|&i| al.stmts[i].position).sum::<f32>() / g.len().max(1) as f32;
+        chosen.push((
+            pos,
+            SummaryLine {
+                evidence: Evidence::new(&a.document.id, &a.document.text, s.sentence),
+                fact: fact.id.clone(),
+                docs: fact.support.iter().map(|e| e.doc.clone()).collect(),
+            },
+        ));
+    }
+    // In the order the articles tell the story.
+    chosen.sort_by(|a, b| a.0.total_cmp(&b.0));
+    chosen.into_iter().map(|(_, l)| l).collect()
+}
+
+fn lexicon() -> &'static Vec<Vec<String>> {
+    static LEX: OnceLock<Vec<Vec<String>>> = OnceLock::new();
+    LEX.get_or_init(|| {
+        include_str!("../data/evaluative.txt")
+            .lines()
+            .map(str::trim)
+            .filter(|l| !l.is_empty() && !l.starts_with('#'))
+            .map(|l| l.split_whitespace().map(str::to_lowercase).collect())
+            .collect()
+    })
+}
+
+/// Evaluative words of the lexicon found outside quotation marks in `text`.
+fn evaluative_words(text: &str) -> Vec<String> {
+    let ws = words(text);
+    // Which words lie inside quotation marks.
+    let mut inside = false;
+    let mut prev = 0;
+    let mut quoted = Vec::with_capacity(ws.len());
+    for w in &ws {
+        for ch in text.get(prev..w.span.start).unwrap_or("").chars() {
+            match ch {
+                '“' => inside = true,
+                '”' => inside = false,
+                '"' => inside = !inside,
+                _ => {}
+            }
+        }
+        quoted.push(inside);
+        prev = w.span.end;
+    }
+    let lower: Vec<String> = ws.iter().map(|w| w.lower.clone()).collect();
+    let mut out = Vec::new();
+    for entry in lexicon() {
+        // "blow-up" is two words to the tokenizer.
+        let parts: Vec<String> = entry.iter().flat_map(|e| e.split('-').map(str::to_string)).collect();
+        if parts.is_empty() || parts.len() > lower.len() {
+            continue;
+        }
+        let hit = (0..=lower.len() - parts.len()).any(|i| !quoted[i] && parts.iter().enumerate().all(|(k, p)| lower[i + k] == *p));
+        if hit {
+            out.push(entry.join(" "));
+        }
+    }
+    out
+}
+
+fn framing(articles: &[ArticleReport], al: &Alignment) -> Vec<Framing> {
+    let mut out = Vec::new();
+    for s in &al.stmts {
+        if s.claimant != Claimant::Outlet || s.quoted {
+            continue;
+        }
+        let found = evaluative_words(&s.text);
+        if found.is_empty() {
+            continue;
+        }
+        out.push(Framing { evidence: evidence(articles, s), reason: format!("evaluative words in the outlet's own voice: {}", found.join(", ")) });
+    }
+    out
+}
+
+/// Content key terms of a text; used by tests and callers comparing summaries.
+pub fn content_keys(text: &str) -> HashSet<String> {
+    words(text).into_iter().filter(|w| !is_stopword(&w.lower)).map(|w| key_of(&w.lower)).collect()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn evaluative_lexicon_parses_and_skips_quotes() {
+        assert!(lexicon().len() > 20);
+        assert_eq!(evaluative_words("The council made a disastrous choice."), vec!["disastrous"]);
+        assert!(evaluative_words("She called it \u{201c}a disastrous choice\u{201d}.").is_empty());
+        assert_eq!(evaluative_words("After the blow-up at the meeting"), vec!["blow-up"]);
+    }
 }

@@ -1,1 +1,4 @@
 //! eval stage of corroborate.
+
+pub mod extraction;
+pub mod story;

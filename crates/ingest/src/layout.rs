@@ -284,10 +284,8 @@ fn furniture(s: &str, lower: &str, words: usize, terminal: bool, reader_voice: b
         }
     }
     let short = words <= 8;
-    if short || !terminal || s.ends_with('!') {
-        if c.of(CueKind::Start).any(|cue| starts_with_words(lower, cue)) {
-            return Some("appeal or subscription line");
-        }
+    if (short || !terminal || s.ends_with('!')) && c.of(CueKind::Start).any(|cue| starts_with_words(lower, cue)) {
+        return Some("appeal or subscription line");
     }
     let tokens = words_of(lower);
     if words <= 12 && !terminal {
@@ -372,10 +370,9 @@ pub fn self_reference(text: &str, blocks: &[Block]) -> Option<String> {
                 }
             }
         }
-        if s.contains('©') || s.contains(" | ") {
-            if let Some(last) = s.rsplit('|').next().and_then(|p| capitalised_run(p.trim())) {
-                add(last);
-            }
+        let footer = s.contains('©') || s.contains(" | ");
+        if let Some(last) = s.rsplit('|').next().filter(|_| footer).and_then(|p| capitalised_run(p.trim())) {
+            add(last);
         }
     }
     counts.into_iter().max_by_key(|(_, n)| *n).map(|(n, _)| n)

@@ -453,7 +453,7 @@ mod tests {
 
     #[test]
     fn oversized_input_is_refused() {
-        let big = vec![b'a'; 200];
+        let big = [b'a'; 200];
         let err = read_capped(&big[..], 100, "big.txt").unwrap_err();
         assert!(err.contains("limit"));
     }
@@ -462,7 +462,7 @@ mod tests {
     fn decompression_is_capped_on_the_decompressed_side() {
         use std::io::Write;
         let mut enc = flate2::write::GzEncoder::new(Vec::new(), flate2::Compression::best());
-        enc.write_all(&vec![b'a'; 1 << 20]).unwrap();
+        enc.write_all("a".repeat(1 << 20).as_bytes()).unwrap();
         let gz = enc.finish().unwrap();
         let err = gunzip(&gz, 1000).unwrap_err();
         assert!(err.contains("decompresses to more"));

@@ -161,6 +161,10 @@ pub struct Mention {
     pub span: Span,
     /// The surface form, as written.
     pub form: String,
+    /// The form with the title written right before it ("Transport Minister Mikkel Strand",
+    /// "Sen. Ode Banks"), when there is one.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub titled: Option<String>,
 }
 
 /// Who a quotation or statement is credited to.

@@ -22,6 +22,8 @@ mod findings;
 mod span;
 mod traits;
 
+pub mod outlets;
+
 pub use article::*;
 pub use findings::*;
 pub use span::*;

@@ -4,18 +4,37 @@
 
 use std::path::PathBuf;
 
-use model::{ArticleReport, StoryReport, SCHEMA_VERSION};
+use model::{ArticleReport, Diagnostic, Embedder, StoryReport, SCHEMA_VERSION};
+
+/// Whether to use the sentence-embedding model.
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
+pub enum ModelUse {
+    /// Use it when installed; say so in the report when it is not.
+    #[default]
+    Auto,
+    /// Never: lexical similarity only.
+    Off,
+    /// Require it: building fails when it is missing or corrupt.
+    Required,
+}
 
 /// What a run should do. Plain data; [`Options::build`] checks it.
 #[derive(Clone, Debug, Default)]
 pub struct Options {
     /// Bounds on input.
     pub limits: ingest::Limits,
+    /// Whether to use the sentence-embedding model.
+    pub model: ModelUse,
+    /// The model folder (`--models DIR`); default: `CORROBORATE_MODELS`, else the user cache.
+    pub models_dir: Option<PathBuf>,
 }
 
 /// A misconfiguration, found at build time rather than mid-run.
 #[derive(Debug, thiserror::Error)]
 pub enum ConfigError {
+    /// The model was required but could not be loaded.
+    #[error(transparent)]
+    Model(#[from] embed::EmbedError),
     /// A limit that would refuse every input.
     #[error("limit {name} must be greater than zero")]
     ZeroLimit {
@@ -37,7 +56,15 @@ impl Options {
                 return Err(ConfigError::ZeroLimit { name });
             }
         }
-        Ok(Pipeline { options: self })
+        let (embedder, model_note) = match self.model {
+            ModelUse::Off => (None, None),
+            ModelUse::Auto => match load_model(self.models_dir.clone()) {
+                Ok(m) => (Some(m), None),
+                Err(e) => (None, Some(Diagnostic::info("model", format!("{e}; using lexical similarity only")))),
+            },
+            ModelUse::Required => (Some(load_model(self.models_dir.clone())?), None),
+        };
+        Ok(Pipeline { options: self, embedder, model_note })
     }
 }
 
@@ -52,13 +79,35 @@ pub enum Progress {
     Crosschecking,
 }
 
+fn load_model(dir: Option<PathBuf>) -> Result<Box<dyn Embedder>, embed::EmbedError> {
+    let store = embed::ModelStore::locate(dir)?;
+    let path = store.require_minilm()?;
+    Ok(Box::new(embed::MiniLm::load(&path)?))
+}
+
 /// A built pipeline.
-#[derive(Debug)]
 pub struct Pipeline {
     options: Options,
+    embedder: Option<Box<dyn Embedder>>,
+    /// Why the model is not used, for the report.
+    model_note: Option<Diagnostic>,
+}
+
+impl std::fmt::Debug for Pipeline {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("Pipeline")
+            .field("options", &self.options)
+            .field("embedder", &self.embedder.as_ref().map(|e| e.name().to_string()))
+            .finish()
+    }
 }
 
 impl Pipeline {
+    /// The name of the embedding model in use, if any.
+    pub fn embedder_name(&self) -> Option<&str> {
+        self.embedder.as_deref().map(|e| e.name())
+    }
+
     /// Analyses the articles in `paths` (files, folders, or `-` for stdin) as one story.
     pub fn run_paths(&self, paths: &[PathBuf]) -> StoryReport {
         self.run_paths_with(paths, &mut |_| {})
@@ -78,13 +127,16 @@ impl Pipeline {
             })
             .collect();
         progress(Progress::Crosschecking);
-        let findings = crosscheck::crosscheck(&articles, crosscheck::Services::default());
+        let services = crosscheck::Services { embedder: self.embedder.as_deref(), judge: None };
+        let findings = crosscheck::crosscheck(&articles, services);
+        let mut diagnostics = ingested.diagnostics;
+        diagnostics.extend(self.model_note.clone());
         StoryReport {
             schema_version: SCHEMA_VERSION.to_string(),
             generator: concat!("corroborate ", env!("CARGO_PKG_VERSION")).to_string(),
             articles,
             findings,
-            diagnostics: ingested.diagnostics,
+            diagnostics,
         }
     }
 }

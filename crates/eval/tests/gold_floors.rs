@@ -1,0 +1,365 @@
+//! The engine on the shared gold stories must not fall below committed floors. Skips, with a
+//! printed reason, when the shared folder (beside the workspace) is absent. Writes nothing.
+//!
+//! `STORY_MARKDOWN=1 cargo test -p eval --test gold_floors -- --nocapture` prints the
+//! Markdown report. Raise a floor when the engine improves, so that a regression fails here.
+
+use std::path::PathBuf;
+
+use eval::story::{render_markdown, run_story};
+
+/// (story, category, measure, floor): the JSON count `category.measure` must be at least
+/// `floor`. Every category the gold has is listed, so that a missing one fails too.
+const FLOORS: &[(&str, &str, &str, u64)] = &[
+    ("cyber-pause", "boilerplate", "removed", 0),
+    ("cyber-pause", "boilerplate", "body_kept", 0),
+    ("cyber-pause", "facts", "found", 0),
+    ("cyber-pause", "facts", "supports_grouped", 0),
+    ("cyber-pause", "contradictions", "found", 0),
+    ("cyber-pause", "quotes", "found", 0),
+    ("cyber-pause", "quotes", "speaker_right", 0),
+    ("cyber-pause", "renderings", "right", 0),
+    ("cyber-pause", "attributions", "found", 0),
+    ("cyber-pause", "entities", "resolved", 0),
+    ("cyber-pause", "entities", "flags_found", 0),
+    ("cyber-pause", "framing", "found", 0),
+    ("cyber-pause", "unique", "found", 0),
+];
+
+/// (story, category, measure, ceiling): counts of errors that must stay at or below `ceiling`.
+const CEILINGS: &[(&str, &str, &str, u64)] = &[
+    ("cyber-pause", "contradictions", "false_alarms", u64::MAX),
+    ("cyber-pause", "quotes", "not_quotes_reported", u64::MAX),
+    ("cyber-pause", "entities", "false_flags", u64::MAX),
+];
+
+/// Whether `first_reported_by.right` must hold, per story.
+const FIRST_REPORT_RIGHT: &[(&str, bool)] = &[("cyber-pause", false)];
+
+fn story_dir(name: &str) -> Option<PathBuf> {
+    let dir = PathBuf::from(env!("CARGO_MANIFEST_DIR"))
+        .join("../../../shared/stories")
+        .join(name);
+    if dir.join("gold.json").is_file() {
+        Some(dir)
+    } else {
+        eprintln!(
+            "SKIP: {} is absent (the shared stories are not beside the workspace)",
+            dir.display()
+        );
+        None
+    }
+}
+
+fn count(json: &serde_json::Value, category: &str, measure: &str) -> u64 {
+    json.get(category)
+        .and_then(|c| c.get(measure))
+        .and_then(serde_json::Value::as_u64)
+        .unwrap_or_else(|| panic!("{category}.{measure} missing from the score: {json}"))
+}
+
+#[test]
+fn stories_stay_above_their_floors() -> Result<(), eval::extraction::EvalError> {
+    let mut stories: Vec<&str> = FLOORS.iter().map(|f| f.0).collect();
+    stories.dedup();
+    for story in stories {
+        let Some(dir) = story_dir(story) else {
+            continue;
+        };
+        let (score, _report) = run_story(&dir)?;
+        assert_eq!(score.story, story);
+        let json = serde_json::to_value(&score).expect("a score serialises");
+        let mut failures = Vec::new();
+        for &(_, category, measure, floor) in FLOORS.iter().filter(|f| f.0 == story) {
+            let got = count(&json, category, measure);
+            if got < floor {
+                failures.push(format!("{category}.{measure} = {got}, floor {floor}"));
+            }
+        }
+        for &(_, category, measure, ceiling) in CEILINGS.iter().filter(|f| f.0 == story) {
+            let got = count(&json, category, measure);
+            if got > ceiling {
+                failures.push(format!("{category}.{measure} = {got}, ceiling {ceiling}"));
+            }
+        }
+        for &(_, must) in FIRST_REPORT_RIGHT.iter().filter(|f| f.0 == story) {
+            let right = json["first_reported_by"]["right"].as_bool();
+            if must && right != Some(true) {
+                failures.push("first_reported_by.right is not true".into());
+            }
+        }
+        assert!(
+            failures.is_empty(),
+            "{story} fell below its floors:\n{}\n\n{}",
+            failures.join("\n"),
+            render_markdown(&score)
+        );
+        eprintln!(
+            "{story}: {}",
+            serde_json::to_string(&score).expect("a score serialises")
+        );
+        // Set STORY_MARKDOWN=1 to see the per-item report of a passing run.
+        if std::env::var_os("STORY_MARKDOWN").is_some() {
+            eprintln!("{}", render_markdown(&score));
+        }
+    }
+    Ok(())
+}
+
+/// A report made from the gold itself must score full marks: checks the scorer's rules against
+/// the real gold (curly quotes, repeated lines, the lenient text rule) rather than the engine.
+#[test]
+fn the_gold_as_a_report_scores_full_marks() -> Result<(), eval::extraction::EvalError> {
+    let Some(dir) = story_dir("cyber-pause") else {
+        return Ok(());
+    };
+    let gold = eval::story::load_gold(&dir)?;
+    let report = oracle::report(&gold, &dir);
+    let score = eval::story::score(&gold, "cyber-pause", &report);
+    let j = serde_json::to_value(&score).expect("a score serialises");
+    let md = render_markdown(&score);
+    let same = |c: &str, a: &str, b: &str| {
+        assert!(
+            j[c][b].as_u64().is_some_and(|n| n > 0),
+            "{c}.{b} is not a count > 0"
+        );
+        assert_eq!(j[c][a], j[c][b], "{c}.{a} != {c}.{b}\n{md}");
+    };
+    same("boilerplate", "removed", "lines");
+    same("boilerplate", "body_kept", "body_lines");
+    same("facts", "found", "total");
+    same("facts", "supports_grouped", "supports");
+    same("contradictions", "found", "total");
+    same("quotes", "found", "total");
+    same("quotes", "speaker_right", "total");
+    same("renderings", "right", "total");
+    same("attributions", "found", "total");
+    same("entities", "resolved", "forms");
+    same("entities", "flags_found", "flags");
+    same("framing", "found", "total");
+    same("unique", "found", "total");
+    for (c, m) in [
+        ("contradictions", "false_alarms"),
+        ("quotes", "not_quotes_reported"),
+        ("entities", "false_flags"),
+    ] {
+        assert_eq!(j[c][m], 0, "{c}.{m}\n{md}");
+    }
+    assert_eq!(j["first_reported_by"]["right"], true, "{md}");
+    Ok(())
+}
+
+/// Builds a report that says exactly what the gold says.
+mod oracle {
+    use std::path::Path;
+
+    use eval::story::text::is_descriptor;
+    use eval::story::Gold;
+    use model::*;
+
+    fn span(text: &str, needle: &str) -> Span {
+        let start = text
+            .find(needle)
+            .unwrap_or_else(|| panic!("{needle:?} not in its file"));
+        Span::new(start, start + needle.len())
+    }
+
+    fn ev(gold: &Gold, doc: &str, needle: &str) -> Evidence {
+        let text = &gold.texts[doc];
+        Evidence::new(&stem(gold, doc), text, span(text, needle))
+    }
+
+    fn stem(gold: &Gold, doc: &str) -> String {
+        let file = &gold.files[doc];
+        Path::new(file)
+            .file_stem()
+            .map_or(file.clone(), |s| s.to_string_lossy().into_owned())
+    }
+
+    fn blocks(gold: &Gold, doc: &str, text: &str) -> Vec<Block> {
+        let gd = gold
+            .documents
+            .as_ref()
+            .and_then(|d| d.get(doc))
+            .cloned()
+            .unwrap_or_default();
+        let mut out = Vec::new();
+        let mut start = 0;
+        for piece in text.split_inclusive('\n') {
+            let s = Span::new(start, start + piece.len()).trim(text);
+            start += piece.len();
+            if s.is_empty() {
+                continue;
+            }
+            let line = s.text(text);
+            let starts = |parts: &[String]| parts.iter().any(|p| line.starts_with(p.trim()));
+            let kind = if starts(&gd.boilerplate) {
+                BlockKind::Boilerplate
+            } else if gd.headline.clone().flatten().is_some_and(|h| line == h) {
+                BlockKind::Headline
+            } else if gd.standfirst.as_deref() == Some(line) {
+                BlockKind::Standfirst
+            } else if starts(&gd.subheadings) {
+                BlockKind::Subheading
+            } else if starts(&gd.caption) {
+                BlockKind::Caption
+            } else {
+                BlockKind::Body
+            };
+            out.push(Block {
+                kind,
+                span: s,
+                reason: String::new(),
+            });
+        }
+        out
+    }
+
+    pub(super) fn report(gold: &Gold, dir: &Path) -> StoryReport {
+        let mut r = StoryReport::default();
+        for (doc, file) in &gold.files {
+            let text = gold.texts[doc].clone();
+            let quoted = |l: RenderingLabel| {
+                l != RenderingLabel::Paraphrase && l != RenderingLabel::Inverted
+            };
+            let quotes = gold
+                .quotes
+                .iter()
+                .flatten()
+                .filter_map(|q| {
+                    let (label, e) = q.renderings.get(doc)?;
+                    quoted(*label).then(|| Quote {
+                        span: span(&text, e),
+                        speaker: Some(Speaker {
+                            name: q.speaker.clone(),
+                            anonymous: is_descriptor(&q.speaker),
+                            entity: None,
+                            span: None,
+                        }),
+                        partial: *label == RenderingLabel::Partial,
+                    })
+                })
+                .collect();
+            r.articles.push(ArticleReport {
+                document: Document {
+                    id: stem(gold, doc),
+                    source: dir.join(file).display().to_string(),
+                    format: SourceFormat::Text,
+                    outlet: Outlet {
+                        name: doc.clone(),
+                        source: OutletSource::FileName,
+                    },
+                    url: None,
+                    published: None,
+                    title: None,
+                    byline: None,
+                    language: None,
+                    blocks: blocks(gold, doc, &text),
+                    text,
+                },
+                analysis: ArticleAnalysis {
+                    quotes,
+                    ..ArticleAnalysis::default()
+                },
+            });
+        }
+        let f = &mut r.findings;
+        for gf in gold.facts.iter().flatten() {
+            f.facts.push(Fact {
+                id: gf.id.clone(),
+                text: gf.fact.clone(),
+                support: gf.support.iter().map(|(d, e)| ev(gold, d, e)).collect(),
+                independent_sources: gf.support.len(),
+                dependence: vec![],
+                first_seen: None,
+            });
+        }
+        for c in gold.contradictions.iter().flatten() {
+            f.conflicts.push(Conflict {
+                kind: ConflictKind::Value,
+                a: ev(gold, &c.a.0, &c.a.1),
+                b: ev(gold, &c.b.0, &c.b.1),
+                explanation: c.about.clone(),
+                confidence: 1.0,
+            });
+        }
+        for q in gold.quotes.iter().flatten() {
+            f.statements.push(QuotedStatement {
+                speaker: Some(q.speaker.clone()),
+                text: q.text.clone(),
+                renderings: q
+                    .renderings
+                    .iter()
+                    .map(|(d, (label, e))| Rendering {
+                        evidence: ev(gold, d, e),
+                        label: *label,
+                        diff: vec![],
+                    })
+                    .collect(),
+            });
+        }
+        for (d, sources) in gold.attributions.iter().flatten() {
+            for s in sources {
+                let at = gold.texts[d].get(..1).unwrap_or_default();
+                f.attributions.push(AttributionEdge {
+                    doc: stem(gold, d),
+                    outlet: d.clone(),
+                    source: s.clone(),
+                    kind: SourceKind::Outlet,
+                    evidence: ev(gold, d, at),
+                });
+            }
+        }
+        if let Some(fr) = &gold.first_reported_by {
+            let said_by = fr
+                .said_by
+                .iter()
+                .map(|d| ev(gold, d, gold.texts[d].get(..1).unwrap_or_default()))
+                .collect();
+            f.first_reported_by = Some(FirstReport {
+                outlet: fr.outlet.clone(),
+                said_by,
+            });
+        }
+        for e in gold.entities.iter().flatten() {
+            f.entities.push(StoryEntity {
+                canonical: e.canonical.clone(),
+                kind: e.kind,
+                forms: e
+                    .forms
+                    .iter()
+                    .map(|form| EntityForm {
+                        doc: String::new(),
+                        form: form.clone(),
+                    })
+                    .collect(),
+                flags: e
+                    .flag
+                    .iter()
+                    .map(|(d, form)| EntityFlag {
+                        doc: stem(gold, d),
+                        form: form.clone(),
+                        expected: e.canonical.clone(),
+                        reason: String::new(),
+                    })
+                    .collect(),
+            });
+        }
+        for (d, evs) in gold.framing.iter().flatten() {
+            for e in evs {
+                f.framing.push(Framing {
+                    evidence: ev(gold, d, e),
+                    reason: String::new(),
+                });
+            }
+        }
+        for (d, evs) in gold.unique.iter().flatten() {
+            for e in evs {
+                f.unique.push(Unique {
+                    evidence: ev(gold, d, e),
+                });
+            }
+        }
+        r
+    }
+}
