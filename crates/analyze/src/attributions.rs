@@ -8,7 +8,9 @@
 //! A source named in a sentence that says it reported first ("first reported", "was the first
 //! to report") is marked so.
 
-use model::{Attribution, BlockKind, Document, Entity, EntityKind, Quote, Sentence, SourceKind, Span};
+use model::{
+    Attribution, BlockKind, Document, Entity, EntityKind, Quote, Sentence, SourceKind, Span,
+};
 
 use crate::entities::lexicon::is_descriptor_head;
 use crate::entities::tokens::{tokens, Tok};
@@ -18,18 +20,58 @@ use crate::quotes::descriptors;
 fn is_document_word(lower: &str) -> bool {
     matches!(
         lower,
-        "report" | "reports" | "papers" | "paper" | "documents" | "document" | "study" | "survey" | "data" | "intelligence" | "statement"
-            | "analysis" | "filing" | "filings" | "records" | "minutes" | "memo" | "letter" | "assessment" | "figures"
+        "report"
+            | "reports"
+            | "papers"
+            | "paper"
+            | "documents"
+            | "document"
+            | "study"
+            | "survey"
+            | "data"
+            | "intelligence"
+            | "statement"
+            | "analysis"
+            | "filing"
+            | "filings"
+            | "records"
+            | "minutes"
+            | "memo"
+            | "letter"
+            | "assessment"
+            | "figures"
     )
 }
 
 /// Words that end the noun phrase after "according to" or "citing".
 fn ends_phrase(t: &Tok<'_>) -> bool {
-    !t.word || matches!(t.lower().as_str(), "that" | "which" | "who" | "while" | "as" | "with" | "seen" | "obtained" | "published" | "released" | "on" | "in" | "said" | "says")
+    !t.word
+        || matches!(
+            t.lower().as_str(),
+            "that"
+                | "which"
+                | "who"
+                | "while"
+                | "as"
+                | "with"
+                | "seen"
+                | "obtained"
+                | "published"
+                | "released"
+                | "on"
+                | "in"
+                | "said"
+                | "says"
+        )
 }
 
 /// The attributions of one article.
-pub fn attributions(doc: &Document, sentences: &[Sentence], entities: &[Entity], quotes: &[Quote]) -> Vec<Attribution> {
+pub fn attributions(
+    doc: &Document,
+    sentences: &[Sentence],
+    entities: &[Entity],
+    quotes: &[Quote],
+) -> Vec<Attribution> {
     let text = doc.text.as_str();
     let own = model::outlets::canonical(&doc.outlet.name).to_lowercase();
     let quoted = |s: Span| quotes.iter().any(|q| q.span.overlaps(s));
@@ -39,29 +81,58 @@ pub fn attributions(doc: &Document, sentences: &[Sentence], entities: &[Entity],
         if key.is_empty() || key == own {
             return;
         }
-        match out.iter_mut().find(|x| model::outlets::name_key(&x.source) == key) {
+        match out
+            .iter_mut()
+            .find(|x| model::outlets::name_key(&x.source) == key)
+        {
             Some(x) => x.first_report |= a.first_report,
             None => out.push(a),
         }
     };
-    for s in sentences.iter().filter(|s| matches!(s.kind, BlockKind::Body | BlockKind::Standfirst)) {
+    for s in sentences
+        .iter()
+        .filter(|s| matches!(s.kind, BlockKind::Body | BlockKind::Standfirst))
+    {
         let toks = tokens(text, s.span);
         let sentence = s.span.text(text).to_lowercase();
-        let first_at = ["first reported", "first to report", "first to break", "broke the news", "first revealed", "first published"]
-            .iter()
-            .filter_map(|p| sentence.find(p))
-            .min()
-            .map(|i| s.span.start + i);
+        let first_at = [
+            "first reported",
+            "first to report",
+            "first to break",
+            "broke the news",
+            "first revealed",
+            "first published",
+        ]
+        .iter()
+        .filter_map(|p| sentence.find(p))
+        .min()
+        .map(|i| s.span.start + i);
         // Outlets and platforms named.
         let mut named: Vec<(Span, String, SourceKind)> = Vec::new();
         for e in entities {
-            for m in e.mentions.iter().filter(|m| s.span.contains(m.span) && !quoted(m.span)) {
-                let reg = model::outlets::lookup(&e.name).or_else(|| model::outlets::lookup(&m.form));
+            for m in e
+                .mentions
+                .iter()
+                .filter(|m| s.span.contains(m.span) && !quoted(m.span))
+            {
+                let reg =
+                    model::outlets::lookup(&e.name).or_else(|| model::outlets::lookup(&m.form));
                 let kind = match (reg.map(|r| r.kind), e.kind) {
                     (Some(model::outlets::RegistryKind::Platform), _) => SourceKind::Platform,
                     (Some(_), _) => SourceKind::Outlet,
-                    (None, EntityKind::Outlet) if e.name.split_whitespace().count() >= 2 || e.name.chars().all(char::is_uppercase) => SourceKind::Outlet,
-                    (None, EntityKind::Other) if told_to(&toks, m.span) && e.name.len() >= 2 && e.name.chars().all(char::is_uppercase) => SourceKind::Outlet,
+                    (None, EntityKind::Outlet)
+                        if e.name.split_whitespace().count() >= 2
+                            || e.name.chars().all(char::is_uppercase) =>
+                    {
+                        SourceKind::Outlet
+                    }
+                    (None, EntityKind::Other)
+                        if told_to(&toks, m.span)
+                            && e.name.len() >= 2
+                            && e.name.chars().all(char::is_uppercase) =>
+                    {
+                        SourceKind::Outlet
+                    }
                     _ => continue,
                 };
                 let source = reg.map_or_else(|| e.name.clone(), |r| r.canonical.to_string());
@@ -72,12 +143,29 @@ pub fn attributions(doc: &Document, sentences: &[Sentence], entities: &[Entity],
         for (n, (span, source, kind)) in named.iter().enumerate() {
             // "the X's US partner Y": X is named as Y's owner, not as a source.
             let owner = tokens(text, *span).last().is_some_and(|t| t.possessive)
-                || text.get(span.end..).is_some_and(|r| r.starts_with("’s") || r.starts_with("'s"));
-            if owner && named.get(n + 1).is_some_and(|(next, _, _)| next.start.saturating_sub(span.end) < 30) {
+                || text
+                    .get(span.end..)
+                    .is_some_and(|r| r.starts_with("’s") || r.starts_with("'s"));
+            if owner
+                && named
+                    .get(n + 1)
+                    .is_some_and(|(next, _, _)| next.start.saturating_sub(span.end) < 30)
+            {
                 continue;
             }
-            let first = first_at.is_some_and(|f| span.start <= f && named.iter().skip(n + 1).all(|(o, _, _)| o.start > f));
-            add(Attribution { source: source.clone(), kind: *kind, count: None, span: *span, first_report: first }, &mut out);
+            let first = first_at.is_some_and(|f| {
+                span.start <= f && named.iter().skip(n + 1).all(|(o, _, _)| o.start > f)
+            });
+            add(
+                Attribution {
+                    source: source.clone(),
+                    kind: *kind,
+                    count: None,
+                    span: *span,
+                    first_report: first,
+                },
+                &mut out,
+            );
         }
         // "according to X", "citing X".
         for (k, t) in toks.iter().enumerate() {
@@ -89,54 +177,123 @@ pub fn attributions(doc: &Document, sentences: &[Sentence], entities: &[Entity],
             } else {
                 continue;
             };
-            let end = toks.iter().enumerate().skip(from).find(|(_, x)| ends_phrase(x)).map_or(toks.len(), |(i, _)| i);
+            let end = toks
+                .iter()
+                .enumerate()
+                .skip(from)
+                .find(|(_, x)| ends_phrase(x))
+                .map_or(toks.len(), |(i, _)| i);
             let phrase: &[Tok<'_>] = toks.get(from..end).unwrap_or(&[]);
-            let (Some(a), Some(b)) = (phrase.first(), phrase.last()) else { continue };
+            let (Some(a), Some(b)) = (phrase.first(), phrase.last()) else {
+                continue;
+            };
             let span = Span::new(a.span.start, b.span.end);
             if quoted(span) {
                 continue;
             }
-            let names_entity = entities.iter().any(|e| e.mentions.iter().any(|m| span.overlaps(m.span) && matches!(e.kind, EntityKind::Person | EntityKind::Outlet)))
-                || named.iter().any(|(s, _, _)| span.overlaps(*s));
+            let names_entity = entities.iter().any(|e| {
+                e.mentions.iter().any(|m| {
+                    span.overlaps(m.span)
+                        && matches!(e.kind, EntityKind::Person | EntityKind::Outlet)
+                })
+            }) || named.iter().any(|(s, _, _)| span.overlaps(*s));
             if names_entity {
                 continue;
             }
             let head = b.lower();
-            let bare_report = phrase.iter().filter(|x| x.word && !matches!(x.lower().as_str(), "the" | "a" | "an")).count() <= 1;
-            let kind = if is_descriptor_head(&head) || phrase.iter().any(|x| is_descriptor_head(&x.lower())) {
+            let bare_report = phrase
+                .iter()
+                .filter(|x| x.word && !matches!(x.lower().as_str(), "the" | "a" | "an"))
+                .count()
+                <= 1;
+            let kind = if is_descriptor_head(&head)
+                || phrase.iter().any(|x| is_descriptor_head(&x.lower()))
+            {
                 SourceKind::Official
             } else if phrase.iter().any(|x| is_document_word(&x.lower())) {
                 if bare_report {
                     continue;
                 }
                 SourceKind::Document
-            } else if entities.iter().any(|e| e.kind == EntityKind::Organization && e.mentions.iter().any(|m| span.contains(m.span))) {
+            } else if entities.iter().any(|e| {
+                e.kind == EntityKind::Organization
+                    && e.mentions
+                        .iter()
+                        .any(|m| span.contains(m.span) && m.span.end == span.end)
+            }) {
                 SourceKind::Organization
             } else {
                 continue;
             };
             let source = strip_article(span.text(text));
             let count = descriptors(phrase).first().and_then(|d| d.count);
-            add(Attribution { source, kind, count, span, first_report: false }, &mut out);
+            add(
+                Attribution {
+                    source,
+                    kind,
+                    count,
+                    span,
+                    first_report: false,
+                },
+                &mut out,
+            );
         }
         // Unnamed sources with a count or "familiar with …".
         for d in descriptors(&toks) {
-            if (d.count.is_some() || d.qualified) && !quoted(d.span) {
+            if (d.count.is_some_and(|c| c >= 2) || d.qualified) && !quoted(d.span) {
                 add(
-                    Attribution { source: d.span.text(text).to_string(), kind: SourceKind::Official, count: d.count, span: d.span, first_report: false },
+                    Attribution {
+                        source: d.span.text(text).to_string(),
+                        kind: SourceKind::Official,
+                        count: d.count,
+                        span: d.span,
+                        first_report: false,
+                    },
                     &mut out,
                 );
             }
         }
         // "X reported", "a report by X".
-        for e in entities.iter().filter(|e| matches!(e.kind, EntityKind::Organization | EntityKind::Other)) {
-            for m in e.mentions.iter().filter(|m| s.span.contains(m.span) && !quoted(m.span)) {
+        for e in entities
+            .iter()
+            .filter(|e| matches!(e.kind, EntityKind::Organization | EntityKind::Other))
+        {
+            for m in e
+                .mentions
+                .iter()
+                .filter(|m| s.span.contains(m.span) && !quoted(m.span))
+            {
                 let after = text.get(m.span.end..).unwrap_or("").trim_start();
-                let before = text.get(s.span.start..m.span.start).unwrap_or("").trim_end().to_lowercase();
-                let reports = ["reported", "reports ", "published", "said in a report"].iter().any(|p| after.starts_with(p));
-                let report_by = ["report by", "report from", "study by", "report by the", "report from the", "study by the", "survey by the"].iter().any(|p| before.ends_with(p));
+                let before = text
+                    .get(s.span.start..m.span.start)
+                    .unwrap_or("")
+                    .trim_end()
+                    .to_lowercase();
+                let reports = ["reported", "reports ", "published", "said in a report"]
+                    .iter()
+                    .any(|p| after.starts_with(p));
+                let report_by = [
+                    "report by",
+                    "report from",
+                    "study by",
+                    "report by the",
+                    "report from the",
+                    "study by the",
+                    "survey by the",
+                ]
+                .iter()
+                .any(|p| before.ends_with(p));
                 if (reports || report_by) && model::outlets::lookup(&e.name).is_none() {
-                    add(Attribution { source: e.name.clone(), kind: SourceKind::Document, count: None, span: m.span, first_report: false }, &mut out);
+                    add(
+                        Attribution {
+                            source: e.name.clone(),
+                            kind: SourceKind::Document,
+                            count: None,
+                            span: m.span,
+                            first_report: false,
+                        },
+                        &mut out,
+                    );
                 }
             }
         }
@@ -145,9 +302,21 @@ pub fn attributions(doc: &Document, sentences: &[Sentence], entities: &[Entity],
     for q in quotes {
         if let Some(sp) = &q.speaker {
             if let Some(span) = sp.span {
-                let described_here = sp.anonymous && span.start >= q.span.end && span.start - q.span.end < 8 && span.text(text) == sp.name;
+                let described_here = sp.anonymous
+                    && span.start >= q.span.end
+                    && span.start - q.span.end < 8
+                    && span.text(text) == sp.name;
                 if described_here {
-                    add(Attribution { source: sp.name.clone(), kind: SourceKind::Official, count: None, span, first_report: false }, &mut out);
+                    add(
+                        Attribution {
+                            source: sp.name.clone(),
+                            kind: SourceKind::Official,
+                            count: None,
+                            span,
+                            first_report: false,
+                        },
+                        &mut out,
+                    );
                 }
             }
         }
@@ -157,8 +326,15 @@ pub fn attributions(doc: &Document, sentences: &[Sentence], entities: &[Entity],
 
 /// True when the mention follows "told", "tell", "to" or "by" (a source spoken to).
 fn told_to(toks: &[Tok<'_>], span: Span) -> bool {
-    let Some(k) = toks.iter().position(|t| t.span.start == span.start) else { return false };
-    k.checked_sub(1).and_then(|p| toks.get(p)).is_some_and(|p| matches!(p.lower().as_str(), "told" | "tell" | "tells" | "to" | "by" | "with"))
+    let Some(k) = toks.iter().position(|t| t.span.start == span.start) else {
+        return false;
+    };
+    k.checked_sub(1).and_then(|p| toks.get(p)).is_some_and(|p| {
+        matches!(
+            p.lower().as_str(),
+            "told" | "tell" | "tells" | "to" | "by" | "with"
+        )
+    })
 }
 
 fn strip_article(s: &str) -> String {
@@ -187,9 +363,16 @@ mod tests {
         let e = crate::entities::entities(&d, &s);
         let q = crate::quotes::quotes(&d, &s, &e);
         let a = attributions(&d, &s, &e, &q);
-        let got: Vec<(&str, SourceKind, bool)> = a.iter().map(|a| (a.source.as_str(), a.kind, a.first_report)).collect();
+        let got: Vec<(&str, SourceKind, bool)> = a
+            .iter()
+            .map(|a| (a.source.as_str(), a.kind, a.first_report))
+            .collect();
         for want in [
-            ("two officials familiar with the talks", SourceKind::Official, false),
+            (
+                "two officials familiar with the talks",
+                SourceKind::Official,
+                false,
+            ),
             ("Tidewater Gazette", SourceKind::Outlet, true),
             ("Fjord Radio", SourceKind::Outlet, false),
             ("Instagram", SourceKind::Platform, false),
@@ -199,6 +382,9 @@ mod tests {
         ] {
             assert!(got.contains(&want), "{want:?} not in {got:?}");
         }
-        assert!(!got.iter().any(|(s, _, _)| s.contains("Bay Times")), "{got:?}");
+        assert!(
+            !got.iter().any(|(s, _, _)| s.contains("Bay Times")),
+            "{got:?}"
+        );
     }
 }

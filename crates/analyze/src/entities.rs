@@ -58,7 +58,10 @@ pub fn entities(doc: &Document, sentences: &[Sentence]) -> Vec<Entity> {
 
 /// True for a headline in Title Case, where capitals say nothing about names.
 fn title_case(toks: &[Tok<'_>]) -> bool {
-    let long: Vec<&Tok<'_>> = toks.iter().filter(|t| t.word && t.text.chars().count() > 3).collect();
+    let long: Vec<&Tok<'_>> = toks
+        .iter()
+        .filter(|t| t.word && t.text.chars().count() > 3)
+        .collect();
     long.len() >= 4 && long.iter().filter(|t| t.is_cap()).count() * 10 >= long.len() * 7
 }
 
@@ -98,10 +101,17 @@ fn find_chunks(text: &str, toks: &[Tok<'_>], lower_vocab: &HashSet<String>) -> V
             if name_word(t) {
                 run.push(j);
                 j += 1;
-            } else if is_open_quote(t) && next_cap(j + 1) && toks.get(j + 2).is_some_and(is_close_quote) && next_cap(j + 3) {
+            } else if is_open_quote(t)
+                && next_cap(j + 1)
+                && toks.get(j + 2).is_some_and(is_close_quote)
+                && next_cap(j + 3)
+            {
                 run.extend([j, j + 1, j + 2, j + 3]);
                 j += 4;
-            } else if t.word && matches!(t.text, "of" | "and" | "for" | "de" | "van" | "von") && next_cap(j + 1) {
+            } else if t.word
+                && matches!(t.text, "of" | "and" | "for" | "de" | "van" | "von")
+                && next_cap(j + 1)
+            {
                 run.extend([j, j + 1]);
                 j += 2;
             } else {
@@ -115,7 +125,9 @@ fn find_chunks(text: &str, toks: &[Tok<'_>], lower_vocab: &HashSet<String>) -> V
             if part.first() == Some(&first_word) {
                 if let Some(t) = toks.get(first_word) {
                     let lower = t.lower();
-                    if is_function_word(&lower) || (lower_vocab.contains(&lower) && !is_title(&lower)) {
+                    if is_function_word(&lower)
+                        || (lower_vocab.contains(&lower) && !is_title(&lower))
+                    {
                         part.remove(0);
                         while part.first().is_some_and(|&k| !name_word(&toks[k])) {
                             part.remove(0);
@@ -143,7 +155,11 @@ fn split_connectors(toks: &[Tok<'_>], run: &[usize]) -> Vec<Vec<usize>> {
         let t = &toks[k];
         let connector = t.word && !t.is_cap();
         if connector {
-            let prev = n.checked_sub(1).and_then(|p| run.get(p)).map(|&p| toks[p].lower()).unwrap_or_default();
+            let prev = n
+                .checked_sub(1)
+                .and_then(|p| run.get(p))
+                .map(|&p| toks[p].lower())
+                .unwrap_or_default();
             let keep = match t.text {
                 "of" => is_title(&prev) || org_word(&prev).is_some_and(|(_, joins)| joins),
                 "and" | "for" => last_org,
@@ -187,7 +203,9 @@ fn classify(text: &str, toks: &[Tok<'_>], run: &[usize]) -> Option<Chunk> {
         .filter(|&(n, &k)| {
             let t = &toks[k];
             // Nickname marks and the nickname between them are left out of the name.
-            let inside = n > 0 && n + 1 < name_idx.len() && (is_open_quote(&toks[name_idx[n - 1]]) || is_open_quote(t));
+            let inside = n > 0
+                && n + 1 < name_idx.len()
+                && (is_open_quote(&toks[name_idx[n - 1]]) || is_open_quote(t));
             t.word && !inside && !is_open_quote(t) && !is_close_quote(t)
         })
         .map(|(_, &k)| toks[k].text.to_string())
@@ -198,12 +216,19 @@ fn classify(text: &str, toks: &[Tok<'_>], run: &[usize]) -> Option<Chunk> {
     let last_lower = toks[last].lower();
     let mut kind = org_word(&last_lower).map(|(k, _)| k);
     // "Press Agency", "News Agency": an agency of the news.
-    let before_last = run.len().checked_sub(2).and_then(|n| run.get(n)).map(|&k| toks[k].lower());
+    let before_last = run
+        .len()
+        .checked_sub(2)
+        .and_then(|n| run.get(n))
+        .map(|&k| toks[k].lower());
     if last_lower == "agency" && matches!(before_last.as_deref(), Some("press" | "news")) {
         kind = Some(EntityKind::Outlet);
     }
     if kind.is_none() && run.iter().any(|&k| toks[k].text == "of") && name_from == 0 {
-        kind = run.first().and_then(|&k| org_word(&toks[k].lower())).map(|(k, _)| k);
+        kind = run
+            .first()
+            .and_then(|&k| org_word(&toks[k].lower()))
+            .map(|(k, _)| k);
     }
     let name = words.join(" ");
     if is_known_place(&name) {
@@ -223,7 +248,8 @@ fn classify(text: &str, toks: &[Tok<'_>], run: &[usize]) -> Option<Chunk> {
     let bare_span = (matches!(kind, Some(EntityKind::Organization)) && name_idx.len() > 2)
         .then(|| {
             let t = &toks[name_first];
-            let prefix = t.text.contains('.') || (t.text.len() == 2 && t.text.chars().all(char::is_uppercase));
+            let prefix = t.text.contains('.')
+                || (t.text.len() == 2 && t.text.chars().all(char::is_uppercase));
             prefix.then(|| span_of(name_idx[1], last))
         })
         .flatten();
@@ -249,19 +275,34 @@ fn org_descriptors(toks: &[Tok<'_>]) -> Vec<OrgDescriptor> {
     let mut out = Vec::new();
     for (k, t) in toks.iter().enumerate() {
         let lower = t.lower();
-        if !t.word || t.is_cap() || !matches!(org_word(&lower), Some((EntityKind::Organization, _))) {
+        if !t.word || t.is_cap() || !matches!(org_word(&lower), Some((EntityKind::Organization, _)))
+        {
             continue;
         }
         let prev = k.checked_sub(1).and_then(|p| toks.get(p));
         let prev2 = k.checked_sub(2).and_then(|p| toks.get(p));
         let det = |x: Option<&Tok<'_>>| x.is_some_and(|x| matches!(x.lower().as_str(), "the"));
         match prev {
-            Some(p) if p.word && !is_function_word(&p.lower()) && !p.possessive && (det(prev2) || k == 1) && !p.text.chars().any(|c| c.is_ascii_digit()) => {
-                out.push(OrgDescriptor { span: Span::new(p.span.start, t.span.end), modifier: Some(p.lower()), head: lower });
+            Some(p)
+                if p.word
+                    && !is_function_word(&p.lower())
+                    && !p.possessive
+                    && (det(prev2) || k == 1)
+                    && !p.text.chars().any(|c| c.is_ascii_digit()) =>
+            {
+                out.push(OrgDescriptor {
+                    span: Span::new(p.span.start, t.span.end),
+                    modifier: Some(p.lower()),
+                    head: lower,
+                });
             }
             _ if det(prev) => {
                 let start = prev.map_or(t.span.start, |p| p.span.start);
-                out.push(OrgDescriptor { span: Span::new(start, t.span.end), modifier: None, head: lower });
+                out.push(OrgDescriptor {
+                    span: Span::new(start, t.span.end),
+                    modifier: None,
+                    head: lower,
+                });
             }
             _ => {}
         }
@@ -292,12 +333,20 @@ fn push_mention(e: &mut Entity, text: &str, span: Span, titled: Option<Span>) {
     if e.mentions.iter().any(|m| m.span == span) {
         return;
     }
-    e.mentions.push(Mention { span, form: span.text(text).to_string(), titled: titled.map(|t| t.text(text).to_string()) });
+    e.mentions.push(Mention {
+        span,
+        form: span.text(text).to_string(),
+        titled: titled.map(|t| t.text(text).to_string()),
+    });
 }
 
 /// Initials of a name's capitalised words ("Elsmere Harbor Authority" → "EHA").
 fn initials(words: &[String]) -> String {
-    words.iter().filter_map(|w| w.chars().next()).filter(|c| c.is_uppercase()).collect()
+    words
+        .iter()
+        .filter_map(|w| w.chars().next())
+        .filter(|c| c.is_uppercase())
+        .collect()
 }
 
 fn build(text: &str, chunks: &[Chunk], descriptors: &[OrgDescriptor]) -> Vec<Entity> {
@@ -308,7 +357,10 @@ fn build(text: &str, chunks: &[Chunk], descriptors: &[OrgDescriptor]) -> Vec<Ent
         let multi = c.words.len() >= 2;
         let person_like = multi
             && c.words.len() <= 4
-            && c.words.iter().all(|w| w.chars().next().is_some_and(char::is_uppercase) && !(w.len() > 2 && w.chars().all(|ch| ch.is_uppercase() || ch == '.')));
+            && c.words.iter().all(|w| {
+                w.chars().next().is_some_and(char::is_uppercase)
+                    && !(w.len() > 2 && w.chars().all(|ch| ch.is_uppercase() || ch == '.'))
+            });
         let kind = match c.kind {
             Some(k) => k,
             None if person_like => EntityKind::Person,
@@ -324,7 +376,9 @@ fn build(text: &str, chunks: &[Chunk], descriptors: &[OrgDescriptor]) -> Vec<Ent
         // "Grey Gull" before "Grey Gull Ferries" is seen: decided in pass 2.
         if c.kind.is_none() {
             let is_prefix = chunks.iter().any(|o| {
-                o.kind.is_some_and(|k| k != EntityKind::Person) && o.words.len() > c.words.len() && o.words.starts_with(&c.words)
+                o.kind.is_some_and(|k| k != EntityKind::Person)
+                    && o.words.len() > c.words.len()
+                    && o.words.starts_with(&c.words)
             });
             if is_prefix {
                 deferred.push(c);
@@ -332,15 +386,33 @@ fn build(text: &str, chunks: &[Chunk], descriptors: &[OrgDescriptor]) -> Vec<Ent
             }
         }
         let name = if kind == EntityKind::Organization {
-            c.bare_span.map_or_else(|| c.words.join(" "), |b| b.text(text).to_string())
+            c.bare_span
+                .map_or_else(|| c.words.join(" "), |b| b.text(text).to_string())
         } else {
             c.words.join(" ")
         };
-        let key = name.split_whitespace().map(fold).collect::<Vec<_>>().join(" ");
-        let idx = match ents.iter().position(|e| e.kind == kind && e.name.split_whitespace().map(fold).collect::<Vec<_>>().join(" ") == key) {
+        let key = name
+            .split_whitespace()
+            .map(fold)
+            .collect::<Vec<_>>()
+            .join(" ");
+        let idx = match ents.iter().position(|e| {
+            e.kind == kind
+                && e.name
+                    .split_whitespace()
+                    .map(fold)
+                    .collect::<Vec<_>>()
+                    .join(" ")
+                    == key
+        }) {
             Some(i) => i,
             None => {
-                ents.push(Entity { name, kind, role: None, mentions: Vec::new() });
+                ents.push(Entity {
+                    name,
+                    kind,
+                    role: None,
+                    mentions: Vec::new(),
+                });
                 ents.len() - 1
             }
         };
@@ -362,7 +434,10 @@ fn build(text: &str, chunks: &[Chunk], descriptors: &[OrgDescriptor]) -> Vec<Ent
             let after = text.get(m.span.end..).unwrap_or("");
             if let Some(rest) = after.strip_prefix(" (") {
                 let acr: String = rest.chars().take_while(|c| c.is_alphanumeric()).collect();
-                if acr.len() >= 2 && acr.chars().all(|c| c.is_uppercase()) && rest.get(acr.len()..).is_some_and(|r| r.starts_with(')')) {
+                if acr.len() >= 2
+                    && acr.chars().all(|c| c.is_uppercase())
+                    && rest.get(acr.len()..).is_some_and(|r| r.starts_with(')'))
+                {
                     acronyms.push((acr, i));
                 }
             }
@@ -399,7 +474,12 @@ fn build(text: &str, chunks: &[Chunk], descriptors: &[OrgDescriptor]) -> Vec<Ent
                 let idx = match ents.iter().position(|e| e.name == name && e.kind == kind) {
                     Some(i) => i,
                     None => {
-                        ents.push(Entity { name, kind, role: c.title.clone(), mentions: Vec::new() });
+                        ents.push(Entity {
+                            name,
+                            kind,
+                            role: c.title.clone(),
+                            mentions: Vec::new(),
+                        });
                         ents.len() - 1
                     }
                 };
@@ -417,27 +497,54 @@ fn build(text: &str, chunks: &[Chunk], descriptors: &[OrgDescriptor]) -> Vec<Ent
             .filter(|(_, e)| matches!(e.kind, EntityKind::Organization | EntityKind::Outlet))
             .filter(|(_, e)| {
                 let words: Vec<String> = e.name.split_whitespace().map(fold).collect();
-                words.last().is_some_and(|l| *l == fold(&d.head)) && d.modifier.as_ref().is_none_or(|m| words.contains(&fold(m)))
+                words.last().is_some_and(|l| *l == fold(&d.head))
+                    && d.modifier.as_ref().is_none_or(|m| words.contains(&fold(m)))
             })
             .min_by_key(|(_, e)| {
                 // The nearest mention before the description wins; one after it comes next.
-                e.mentions.iter().map(|m| if m.span.start <= d.span.start { d.span.start - m.span.start } else { usize::MAX / 2 + m.span.start }).min().unwrap_or(usize::MAX)
+                e.mentions
+                    .iter()
+                    .map(|m| {
+                        if m.span.start <= d.span.start {
+                            d.span.start - m.span.start
+                        } else {
+                            usize::MAX / 2 + m.span.start
+                        }
+                    })
+                    .min()
+                    .unwrap_or(usize::MAX)
             })
             .map(|(i, _)| i);
         match (target, &d.modifier) {
             (Some(i), _) => {
                 if let Some(e) = ents.get_mut(i) {
-                    let span = if d.modifier.is_some() { d.span } else { d.span };
+                    let span = d.span;
                     push_mention(e, text, span, None);
                 }
             }
             (None, Some(_)) => {
                 let name = d.span.text(text).to_string();
-                let key = name.split_whitespace().map(fold).collect::<Vec<_>>().join(" ");
-                let idx = match ents.iter().position(|e| e.name.split_whitespace().map(fold).collect::<Vec<_>>().join(" ") == key) {
+                let key = name
+                    .split_whitespace()
+                    .map(fold)
+                    .collect::<Vec<_>>()
+                    .join(" ");
+                let idx = match ents.iter().position(|e| {
+                    e.name
+                        .split_whitespace()
+                        .map(fold)
+                        .collect::<Vec<_>>()
+                        .join(" ")
+                        == key
+                }) {
                     Some(i) => i,
                     None => {
-                        ents.push(Entity { name, kind: EntityKind::Organization, role: None, mentions: Vec::new() });
+                        ents.push(Entity {
+                            name,
+                            kind: EntityKind::Organization,
+                            role: None,
+                            mentions: Vec::new(),
+                        });
                         ents.len() - 1
                     }
                 };
@@ -457,11 +564,27 @@ fn build(text: &str, chunks: &[Chunk], descriptors: &[OrgDescriptor]) -> Vec<Ent
 
 /// The entity a short form stands for: a surname, the last word or the first words of an
 /// organisation's name, or an acronym.
-fn resolve_short(ents: &[Entity], words: &[String], pos: usize, acronyms: &[(String, usize)]) -> Option<usize> {
+fn resolve_short(
+    ents: &[Entity],
+    words: &[String],
+    pos: usize,
+    acronyms: &[(String, usize)],
+) -> Option<usize> {
     let form = words.join(" ");
     let nearest = |cands: Vec<usize>| -> Option<usize> {
         cands.into_iter().min_by_key(|&i| {
-            ents[i].mentions.iter().map(|m| if m.span.start <= pos { pos - m.span.start } else { usize::MAX / 2 + m.span.start }).min().unwrap_or(usize::MAX)
+            ents[i]
+                .mentions
+                .iter()
+                .map(|m| {
+                    if m.span.start <= pos {
+                        pos - m.span.start
+                    } else {
+                        usize::MAX / 2 + m.span.start
+                    }
+                })
+                .min()
+                .unwrap_or(usize::MAX)
         })
     };
     // A surname (or given name and surname without a middle initial, "Ingrid Halvorsen").
@@ -473,7 +596,11 @@ fn resolve_short(ents: &[Entity], words: &[String], pos: usize, acronyms: &[(Str
             let ew: Vec<&str> = e.name.split_whitespace().collect();
             match words {
                 [one] => ew.len() >= 2 && ew.last() == Some(&one.as_str()),
-                _ => ew.len() > words.len() && ew.first().copied() == words.first().map(String::as_str) && ew.last().copied() == words.last().map(String::as_str),
+                _ => {
+                    ew.len() > words.len()
+                        && ew.first().copied() == words.first().map(String::as_str)
+                        && ew.last().copied() == words.last().map(String::as_str)
+                }
             }
         })
         .map(|(i, _)| i)
@@ -487,12 +614,19 @@ fn resolve_short(ents: &[Entity], words: &[String], pos: usize, acronyms: &[(Str
     let orgs: Vec<usize> = ents
         .iter()
         .enumerate()
-        .filter(|(_, e)| matches!(e.kind, EntityKind::Organization | EntityKind::Outlet | EntityKind::Place))
+        .filter(|(_, e)| {
+            matches!(
+                e.kind,
+                EntityKind::Organization | EntityKind::Outlet | EntityKind::Place
+            )
+        })
         .filter(|(_, e)| {
             let ew: Vec<String> = e.name.split_whitespace().map(str::to_string).collect();
             ew.len() > words.len()
                 && (ew.starts_with(words)
-                    || (words.len() == 1 && org_word(&form.to_lowercase()).is_some() && ew.last().is_some_and(|l| fold(l) == fold(&form))))
+                    || (words.len() == 1
+                        && org_word(&form.to_lowercase()).is_some()
+                        && ew.last().is_some_and(|l| fold(l) == fold(&form))))
         })
         .map(|(i, _)| i)
         .collect();
@@ -504,7 +638,14 @@ fn resolve_short(ents: &[Entity], words: &[String], pos: usize, acronyms: &[(Str
             .iter()
             .enumerate()
             .filter(|(_, e)| e.kind != EntityKind::Person && e.name.split_whitespace().count() >= 2)
-            .filter(|(_, e)| initials(&e.name.split_whitespace().map(str::to_string).collect::<Vec<_>>()) == form)
+            .filter(|(_, e)| {
+                initials(
+                    &e.name
+                        .split_whitespace()
+                        .map(str::to_string)
+                        .collect::<Vec<_>>(),
+                ) == form
+            })
             .map(|(i, _)| i)
             .collect();
         if by_initials.len() == 1 {
@@ -526,7 +667,11 @@ pub(crate) mod tests {
         for para in text.split('\n') {
             let span = Span::new(pos, pos + para.len()).trim(text);
             if !span.is_empty() {
-                blocks.push(Block { kind: BlockKind::Body, span, reason: String::new() });
+                blocks.push(Block {
+                    kind: BlockKind::Body,
+                    span,
+                    reason: String::new(),
+                });
             }
             pos += para.len() + 1;
         }
@@ -534,7 +679,10 @@ pub(crate) mod tests {
             id: "t".into(),
             source: "t.txt".into(),
             format: SourceFormat::Text,
-            outlet: model::Outlet { name: "Test Wire".into(), source: OutletSource::FileName },
+            outlet: model::Outlet {
+                name: "Test Wire".into(),
+                source: OutletSource::FileName,
+            },
             url: None,
             published: None,
             title: None,
@@ -560,14 +708,32 @@ pub(crate) mod tests {
         assert_eq!(marrak.kind, EntityKind::Person);
         let forms: Vec<&str> = marrak.mentions.iter().map(|m| m.form.as_str()).collect();
         assert!(forms.contains(&"Marrak"));
-        assert!(marrak.mentions.iter().any(|m| m.titled.as_deref() == Some("Fisheries Minister Ode Marrak")));
-        assert!(marrak.mentions.iter().any(|m| m.titled.as_deref() == Some("Sen. Ode Marrak")));
-        let vfa = e.iter().find(|x| x.name == "Varn Fishing Authority").expect("org");
+        assert!(marrak
+            .mentions
+            .iter()
+            .any(|m| m.titled.as_deref() == Some("Fisheries Minister Ode Marrak")));
+        assert!(marrak
+            .mentions
+            .iter()
+            .any(|m| m.titled.as_deref() == Some("Sen. Ode Marrak")));
+        let vfa = e
+            .iter()
+            .find(|x| x.name == "Varn Fishing Authority")
+            .expect("org");
         let forms: Vec<&str> = vfa.mentions.iter().map(|m| m.form.as_str()).collect();
-        assert!(forms.contains(&"VFA") && forms.contains(&"the authority"), "{forms:?}");
-        let anneli = e.iter().find(|x| x.name == "Anneli Sorensen").expect("nickname person");
+        assert!(
+            forms.contains(&"VFA") && forms.contains(&"the authority"),
+            "{forms:?}"
+        );
+        let anneli = e
+            .iter()
+            .find(|x| x.name == "Anneli Sorensen")
+            .expect("nickname person");
         assert_eq!(anneli.mentions[0].form, "Anneli “Gull” Sorensen");
-        let gazette = e.iter().find(|x| x.name == "Tidewater Gazette").expect("outlet");
+        let gazette = e
+            .iter()
+            .find(|x| x.name == "Tidewater Gazette")
+            .expect("outlet");
         assert_eq!(gazette.kind, EntityKind::Outlet);
         assert!(gazette.mentions.iter().any(|m| m.form == "Gazette"));
     }

@@ -11,7 +11,10 @@
 
 use model::{BlockKind, Document, Entity, EntityKind, Quote, Sentence, Span, Speaker};
 
-use crate::entities::lexicon::{determiner_count, is_auxiliary, is_descriptor_head, is_function_word, is_person_pronoun, is_preposition, is_speech_verb};
+use crate::entities::lexicon::{
+    determiner_count, is_auxiliary, is_descriptor_head, is_function_word, is_person_pronoun,
+    is_preposition, is_speech_verb,
+};
 use crate::entities::tokens::{tokens, Tok};
 
 /// A description of an unnamed source: "a senior port official", "two officials familiar with
@@ -56,14 +59,18 @@ pub(crate) fn descriptors(toks: &[Tok<'_>]) -> Vec<Descriptor> {
                     counted = true;
                 }
                 // "one current and one former official": go on over "and" before a count.
-                let before_and = k.checked_sub(2).and_then(|i| toks.get(i)).is_some_and(|a| a.word && a.lower() == "and");
+                let before_and = k
+                    .checked_sub(2)
+                    .and_then(|i| toks.get(i))
+                    .is_some_and(|a| a.word && a.lower() == "and");
                 if before_and && c.is_some() && k >= 3 {
                     k -= 2;
                     continue;
                 }
                 break;
             }
-            if is_function_word(&l) || is_speech_verb(&l) || is_preposition(&l) || is_auxiliary(&l) {
+            if is_function_word(&l) || is_speech_verb(&l) || is_preposition(&l) || is_auxiliary(&l)
+            {
                 break;
             }
             start = k - 1;
@@ -87,7 +94,9 @@ pub(crate) fn descriptors(toks: &[Tok<'_>]) -> Vec<Descriptor> {
             if word(e).as_deref() == Some("the") {
                 e += 1;
             }
-            while toks.get(e + 1).is_some_and(|x| x.is_cap()) && toks.get(e).is_some_and(|x| !x.possessive) {
+            while toks.get(e + 1).is_some_and(|x| x.is_cap())
+                && toks.get(e).is_some_and(|x| !x.possessive)
+            {
                 e += 1;
             }
             if toks.get(e).is_some_and(|x| x.is_cap()) {
@@ -132,15 +141,27 @@ fn raw_quotes(doc: &Document) -> Vec<Raw> {
                 '“' if open.is_none() => open = Some(at),
                 '”' => {
                     if let Some(o) = open.take() {
-                        out.push(Raw { open: o, close: Some(at), content: Span::new(o + '“'.len_utf8(), at), block: bi });
+                        out.push(Raw {
+                            open: o,
+                            close: Some(at),
+                            content: Span::new(o + '“'.len_utf8(), at),
+                            block: bi,
+                        });
                     }
                 }
                 '"' => match open {
                     Some(o) => {
-                        out.push(Raw { open: o, close: Some(at), content: Span::new(o + 1, at), block: bi });
+                        out.push(Raw {
+                            open: o,
+                            close: Some(at),
+                            content: Span::new(o + 1, at),
+                            block: bi,
+                        });
                         open = None;
                     }
-                    None if prev.is_none_or(|p| p.is_whitespace() || "([—–-:".contains(p)) => open = Some(at),
+                    None if prev.is_none_or(|p| p.is_whitespace() || "([—–-:".contains(p)) => {
+                        open = Some(at)
+                    }
                     None => {}
                 },
                 _ => {}
@@ -148,8 +169,17 @@ fn raw_quotes(doc: &Document) -> Vec<Raw> {
             prev = Some(c);
         }
         if let Some(o) = open {
-            let len = if text.get(o..).is_some_and(|r| r.starts_with('“')) { '“'.len_utf8() } else { 1 };
-            out.push(Raw { open: o, close: None, content: Span::new(o + len, b.span.end), block: bi });
+            let len = if text.get(o..).is_some_and(|r| r.starts_with('“')) {
+                '“'.len_utf8()
+            } else {
+                1
+            };
+            out.push(Raw {
+                open: o,
+                close: None,
+                content: Span::new(o + len, b.span.end),
+                block: bi,
+            });
         }
     }
     out
@@ -176,7 +206,11 @@ fn not_a_quote(text: &str, r: &Raw) -> bool {
         return true;
     }
     let lower_prev = prev_word.to_lowercase();
-    if matches!(lower_prev.as_str(), "so-called" | "dubbed" | "nicknamed" | "titled" | "entitled") || before.trim_end().to_lowercase().ends_with("known as") {
+    if matches!(
+        lower_prev.as_str(),
+        "so-called" | "dubbed" | "nicknamed" | "titled" | "entitled"
+    ) || before.trim_end().to_lowercase().ends_with("known as")
+    {
         return true;
     }
     let long: Vec<&&str> = words.iter().filter(|w| w.chars().count() > 3).collect();
@@ -205,7 +239,11 @@ impl Cand {
 /// The candidates of a stretch of tokens, in order.
 fn candidates(toks: &[Tok<'_>], entities: &[Entity]) -> Vec<(usize, usize, Cand)> {
     let mut out = Vec::new();
-    for (i, e) in entities.iter().enumerate().filter(|(_, e)| e.kind == EntityKind::Person) {
+    for (i, e) in entities
+        .iter()
+        .enumerate()
+        .filter(|(_, e)| e.kind == EntityKind::Person)
+    {
         for m in &e.mentions {
             let first = toks.iter().position(|t| t.span.start == m.span.start);
             let last = toks.iter().position(|t| t.span.end == m.span.end);
@@ -219,7 +257,11 @@ fn candidates(toks: &[Tok<'_>], entities: &[Entity]) -> Vec<(usize, usize, Cand)
         let b = toks.iter().position(|t| t.span.end == d.span.end);
         if let (Some(a), Some(b)) = (a, b) {
             // An appositive ("Ana Ruiz, a senior official,") describes the name before it.
-            let appositive = a >= 2 && toks[a - 1].is(",") && out.iter().any(|(_, e, c)| *e == a - 2 && matches!(c, Cand::Person(..)));
+            let appositive = a >= 2
+                && toks[a - 1].is(",")
+                && out
+                    .iter()
+                    .any(|(_, e, c)| *e == a - 2 && matches!(c, Cand::Person(..)));
             if !appositive {
                 out.push((a, b, Cand::Descr(d)));
             }
@@ -239,7 +281,13 @@ fn speech_verb_after(toks: &[Tok<'_>], end: usize) -> bool {
     let mut k = end + 1;
     if toks.get(k).is_some_and(|t| t.is(",")) {
         // An appositive: skip to its closing comma.
-        let close = toks.iter().enumerate().skip(k + 1).take(14).find(|(_, t)| t.is(",")).map(|(i, _)| i);
+        let close = toks
+            .iter()
+            .enumerate()
+            .skip(k + 1)
+            .take(14)
+            .find(|(_, t)| t.is(","))
+            .map(|(i, _)| i);
         match close {
             Some(c) => k = c + 1,
             None => return false,
@@ -259,13 +307,27 @@ fn speech_verb_after(toks: &[Tok<'_>], end: usize) -> bool {
 /// The quotations of one article.
 pub fn quotes(doc: &Document, sentences: &[Sentence], entities: &[Entity]) -> Vec<Quote> {
     let text = doc.text.as_str();
-    let raws: Vec<Raw> = raw_quotes(doc).into_iter().filter(|r| !not_a_quote(text, r)).collect();
-    let mark_end = |c: usize| c + text.get(c..).and_then(|r| r.chars().next()).map_or(1, char::len_utf8);
-    let quote_spans: Vec<Span> = raws.iter().map(|r| Span::new(r.open, r.close.map_or(r.content.end, mark_end))).collect();
+    let raws: Vec<Raw> = raw_quotes(doc)
+        .into_iter()
+        .filter(|r| !not_a_quote(text, r))
+        .collect();
+    let mark_end = |c: usize| {
+        c + text
+            .get(c..)
+            .and_then(|r| r.chars().next())
+            .map_or(1, char::len_utf8)
+    };
+    let quote_spans: Vec<Span> = raws
+        .iter()
+        .map(|r| Span::new(r.open, r.close.map_or(r.content.end, mark_end)))
+        .collect();
     let inside_quote = |s: Span| quote_spans.iter().any(|q| q.contains(s));
     // Antecedents for pronouns, in text order: person mentions and indefinite descriptions.
     let mut antecedents: Vec<(Span, Speaker)> = Vec::new();
-    for s in sentences.iter().filter(|s| s.kind != BlockKind::Boilerplate) {
+    for s in sentences
+        .iter()
+        .filter(|s| s.kind != BlockKind::Boilerplate)
+    {
         let toks = tokens(text, s.span);
         for (_, _, c) in candidates(&toks, entities) {
             if inside_quote(c.span()) {
@@ -281,9 +343,17 @@ pub fn quotes(doc: &Document, sentences: &[Sentence], entities: &[Entity]) -> Ve
     let mut prev: Option<(usize, Option<Speaker>)> = None;
     for (r, qspan) in raws.iter().zip(&quote_spans) {
         let content = r.content.trim(text);
-        let sent_open = sentences.iter().find(|s| s.span.contains(Span::new(r.open, r.open + 1)) || s.span.overlaps(content));
-        let sent_close = r.close.and_then(|c| sentences.iter().find(|s| s.span.contains(Span::new(c, c + 1))));
-        let before_span = sent_open.map_or(Span::new(r.open, r.open), |s| Span::new(s.span.start, r.open));
+        let sent_open = sentences
+            .iter()
+            .find(|s| s.span.contains(Span::new(r.open, r.open + 1)) || s.span.overlaps(content));
+        let sent_close = r.close.and_then(|c| {
+            sentences
+                .iter()
+                .find(|s| s.span.contains(Span::new(c, c + 1)))
+        });
+        let before_span = sent_open.map_or(Span::new(r.open, r.open), |s| {
+            Span::new(s.span.start, r.open)
+        });
         let before_text = before_span.text(text).trim_end();
         let partial = !before_text.is_empty() && !before_text.ends_with([':', ',']);
         let mut speaker = None;
@@ -291,7 +361,10 @@ pub fn quotes(doc: &Document, sentences: &[Sentence], entities: &[Entity]) -> Ve
         if let (Some(c), Some(sc)) = (r.close, sent_close) {
             let after = tokens(text, Span::new(mark_end(c), sc.span.end));
             let window: Vec<Tok<'_>> = after.into_iter().take(12).collect();
-            if let Some(v) = window.iter().position(|t| t.word && is_speech_verb(&t.lower())) {
+            if let Some(v) = window
+                .iter()
+                .position(|t| t.word && is_speech_verb(&t.lower()))
+            {
                 if window.iter().take(v).filter(|t| t.word).count() <= 6 {
                     let cands = candidates(&window, entities);
                     // The speaker stands right after the quotation or right after the verb.
@@ -300,8 +373,15 @@ pub fn quotes(doc: &Document, sentences: &[Sentence], entities: &[Entity]) -> Ve
                         .iter()
                         .filter(|(a, e, _)| *e < v && leads(*a))
                         .max_by_key(|(_, e, _)| *e)
-                        .or_else(|| if leads(v) { cands.iter().find(|(a, _, _)| *a == v + 1) } else { None });
-                    speaker = pick.and_then(|(_, _, c)| speaker_of(text, c, entities, &antecedents));
+                        .or_else(|| {
+                            if leads(v) {
+                                cands.iter().find(|(a, _, _)| *a == v + 1)
+                            } else {
+                                None
+                            }
+                        });
+                    speaker =
+                        pick.and_then(|(_, _, c)| speaker_of(text, c, entities, &antecedents));
                 }
             }
         }
@@ -310,11 +390,28 @@ pub fn quotes(doc: &Document, sentences: &[Sentence], entities: &[Entity]) -> Ve
             let toks = tokens(text, before_span);
             let cands: Vec<(usize, usize, Cand)> = candidates(&toks, entities)
                 .into_iter()
-                .filter(|(a, _, _)| *a == 0 || !toks.get(a - 1).is_some_and(|p| p.word && is_preposition(&p.lower())))
+                .filter(|(a, _, _)| {
+                    *a == 0
+                        || !toks
+                            .get(a - 1)
+                            .is_some_and(|p| p.word && is_preposition(&p.lower()))
+                })
                 .collect();
-            let voiced = cands.iter().rev().find(|(_, e, _)| speech_verb_after(&toks, *e));
+            let voiced = cands
+                .iter()
+                .rev()
+                .find(|(_, e, _)| speech_verb_after(&toks, *e));
             let any_verb = toks.iter().any(|t| t.word && is_speech_verb(&t.lower()));
-            let pick = voiced.or_else(|| if any_verb { cands.iter().rev().find(|(_, _, c)| !matches!(c, Cand::Pronoun(_))) } else { None });
+            let pick = voiced.or_else(|| {
+                if any_verb {
+                    cands
+                        .iter()
+                        .rev()
+                        .find(|(_, _, c)| !matches!(c, Cand::Pronoun(_)))
+                } else {
+                    None
+                }
+            });
             speaker = pick.and_then(|(_, _, c)| speaker_of(text, c, entities, &antecedents));
         }
         // 3. A quotation that only continues the previous one.
@@ -327,29 +424,62 @@ pub fn quotes(doc: &Document, sentences: &[Sentence], entities: &[Entity]) -> Ve
         }
         prev = Some((r.block, speaker.clone()));
         let _ = qspan;
-        out.push(Quote { span: content, speaker, partial });
+        out.push(Quote {
+            span: content,
+            speaker,
+            partial,
+        });
     }
     out
 }
 
 /// The speaker a candidate stands for; `None` for a pronoun without antecedent.
-fn speaker_of(text: &str, c: &Cand, entities: &[Entity], antecedents: &[(Span, Speaker)]) -> Option<Speaker> {
+fn speaker_of(
+    text: &str,
+    c: &Cand,
+    entities: &[Entity],
+    antecedents: &[(Span, Speaker)],
+) -> Option<Speaker> {
     match c {
-        Cand::Person(i, span) => {
-            Some(Speaker { name: entities.get(*i)?.name.clone(), anonymous: false, entity: Some(*i), span: Some(*span) })
-        }
+        Cand::Person(i, span) => Some(Speaker {
+            name: entities.get(*i)?.name.clone(),
+            anonymous: false,
+            entity: Some(*i),
+            span: Some(*span),
+        }),
         Cand::Descr(d) if d.definite => {
             // "the same official": the last description with that head before it.
             let found = antecedents
                 .iter()
                 .rev()
                 .filter(|(s, _)| s.start < d.span.start)
-                .find(|(_, sp)| sp.anonymous && sp.name.to_lowercase().split_whitespace().any(|w| w == d.head))
+                .find(|(_, sp)| {
+                    sp.anonymous
+                        && sp
+                            .name
+                            .to_lowercase()
+                            .split_whitespace()
+                            .any(|w| w == d.head)
+                })
                 .map(|(_, sp)| sp.clone());
-            Some(found.unwrap_or(Speaker { name: d.span.text(text).to_string(), anonymous: true, entity: None, span: Some(d.span) }))
+            Some(found.unwrap_or(Speaker {
+                name: d.span.text(text).to_string(),
+                anonymous: true,
+                entity: None,
+                span: Some(d.span),
+            }))
         }
-        Cand::Descr(d) => Some(Speaker { name: d.span.text(text).to_string(), anonymous: true, entity: None, span: Some(d.span) }),
-        Cand::Pronoun(span) => antecedents.iter().rev().find(|(s, _)| s.end <= span.start).map(|(_, sp)| sp.clone()),
+        Cand::Descr(d) => Some(Speaker {
+            name: d.span.text(text).to_string(),
+            anonymous: true,
+            entity: None,
+            span: Some(d.span),
+        }),
+        Cand::Pronoun(span) => antecedents
+            .iter()
+            .rev()
+            .find(|(s, _)| s.end <= span.start)
+            .map(|(_, sp)| sp.clone()),
     }
 }
 
@@ -367,7 +497,15 @@ mod tests {
     }
 
     fn shown(text: &str, q: &[Quote]) -> Vec<(String, String, bool)> {
-        q.iter().map(|q| (q.span.text(text).to_string(), q.speaker.as_ref().map_or(String::new(), |s| s.name.clone()), q.partial)).collect()
+        q.iter()
+            .map(|q| {
+                (
+                    q.span.text(text).to_string(),
+                    q.speaker.as_ref().map_or(String::new(), |s| s.name.clone()),
+                    q.partial,
+                )
+            })
+            .collect()
     }
 
     #[test]
@@ -382,11 +520,31 @@ mod tests {
         assert_eq!(
             got,
             vec![
-                ("We cannot wait,".to_string(), "Ilse Varga".to_string(), false),
-                ("The tide will not wait either.".to_string(), "Ilse Varga".to_string(), false),
-                ("Nothing is decided,".to_string(), "A senior customs official".to_string(), false),
-                ("a costly detour".to_string(), "Jon Okafor".to_string(), true),
-                ("It is the only route.".to_string(), "Ilse Varga".to_string(), false),
+                (
+                    "We cannot wait,".to_string(),
+                    "Ilse Varga".to_string(),
+                    false
+                ),
+                (
+                    "The tide will not wait either.".to_string(),
+                    "Ilse Varga".to_string(),
+                    false
+                ),
+                (
+                    "Nothing is decided,".to_string(),
+                    "A senior customs official".to_string(),
+                    false
+                ),
+                (
+                    "a costly detour".to_string(),
+                    "Jon Okafor".to_string(),
+                    true
+                ),
+                (
+                    "It is the only route.".to_string(),
+                    "Ilse Varga".to_string(),
+                    false
+                ),
             ]
         );
     }
@@ -397,6 +555,12 @@ mod tests {
         let toks = tokens(t, Span::new(0, t.len()));
         let d = descriptors(&toks);
         let texts: Vec<(&str, Option<u32>)> = d.iter().map(|d| (d.span.text(t), d.count)).collect();
-        assert_eq!(texts, vec![("one current and one former official", Some(2)), ("two aides familiar with the talks", Some(2))]);
+        assert_eq!(
+            texts,
+            vec![
+                ("one current and one former official", Some(2)),
+                ("two aides familiar with the talks", Some(2))
+            ]
+        );
     }
 }

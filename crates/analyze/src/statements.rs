@@ -10,10 +10,13 @@
 
 use std::sync::OnceLock;
 
-use model::{Attribution, BlockKind, Claimant, Document, Modality, Quote, Sentence, SourceKind, Span, Statement};
+use model::{
+    Attribution, BlockKind, Claimant, Document, Modality, Quote, Sentence, SourceKind, Span,
+    Statement,
+};
 
 /// A sentence shorter than this many words is never split.
-const MIN_SPLIT_WORDS: usize = 14;
+const MIN_SPLIT_WORDS: usize = 10;
 /// Each part of a split keeps at least this many words.
 const MIN_PART_WORDS: usize = 4;
 
@@ -62,7 +65,12 @@ fn cues() -> &'static Cues {
                 .map(|(_, e)| e.split_whitespace().map(str::to_string).collect())
                 .collect()
         };
-        let single = |name: &str| -> Vec<String> { all.iter().filter(|(s, _)| s == name).map(|(_, e)| e.clone()).collect() };
+        let single = |name: &str| -> Vec<String> {
+            all.iter()
+                .filter(|(s, _)| s == name)
+                .map(|(_, e)| e.clone())
+                .collect()
+        };
         Cues {
             denied: phrases("denied"),
             hedged: phrases("hedged"),
@@ -77,8 +85,16 @@ fn cues() -> &'static Cues {
 fn breaks() -> &'static Breaks {
     static BREAKS: OnceLock<Breaks> = OnceLock::new();
     BREAKS.get_or_init(|| {
-        let mut b = Breaks { semicolon: false, after_comma: Vec::new(), after_comma_and: Vec::new(), lead: Vec::new() };
-        for line in include_str!("../data/clause_breaks.txt").lines().map(str::trim) {
+        let mut b = Breaks {
+            semicolon: false,
+            after_comma: Vec::new(),
+            after_comma_and: Vec::new(),
+            lead: Vec::new(),
+        };
+        for line in include_str!("../data/clause_breaks.txt")
+            .lines()
+            .map(str::trim)
+        {
             if line.is_empty() || line.starts_with('#') {
                 continue;
             }
@@ -86,7 +102,9 @@ fn breaks() -> &'static Breaks {
             let word = word.trim().to_lowercase();
             match rule {
                 "semicolon" => b.semicolon = true,
-                "after-comma" => b.after_comma.push(word.split_whitespace().map(str::to_string).collect()),
+                "after-comma" => b
+                    .after_comma
+                    .push(word.split_whitespace().map(str::to_string).collect()),
                 "after-comma-and" => b.after_comma_and.push(word),
                 "lead" => b.lead.push(word),
                 _ => {}
@@ -105,7 +123,9 @@ struct W {
 
 /// Words (letters, digits, inner apostrophes and hyphens) of `span` in `text`.
 fn words_in(text: &str, span: Span) -> Vec<W> {
-    let Some(s) = span.get(text) else { return Vec::new() };
+    let Some(s) = span.get(text) else {
+        return Vec::new();
+    };
     let mut out = Vec::new();
     let mut start: Option<usize> = None;
     let chars: Vec<(usize, char)> = s.char_indices().collect();
@@ -118,11 +138,17 @@ fn words_in(text: &str, span: Span) -> Vec<W> {
                 start = Some(pos);
             }
         } else if let Some(st) = start.take() {
-            out.push(W { span: Span::new(span.start + st, span.start + pos), lower: s[st..pos].to_lowercase() });
+            out.push(W {
+                span: Span::new(span.start + st, span.start + pos),
+                lower: s[st..pos].to_lowercase(),
+            });
         }
     }
     if let Some(st) = start {
-        out.push(W { span: Span::new(span.start + st, span.end), lower: s[st..].to_lowercase() });
+        out.push(W {
+            span: Span::new(span.start + st, span.end),
+            lower: s[st..].to_lowercase(),
+        });
     }
     out
 }
@@ -132,7 +158,12 @@ fn find_phrase(words: &[W], phrase: &[String]) -> Option<usize> {
     if phrase.is_empty() || phrase.len() > words.len() {
         return None;
     }
-    (0..=words.len() - phrase.len()).find(|&i| phrase.iter().enumerate().all(|(k, p)| words[i + k].lower == *p))
+    (0..=words.len() - phrase.len()).find(|&i| {
+        phrase
+            .iter()
+            .enumerate()
+            .all(|(k, p)| words[i + k].lower == *p)
+    })
 }
 
 fn has_any(words: &[W], phrases: &[Vec<String>]) -> bool {
@@ -140,7 +171,12 @@ fn has_any(words: &[W], phrases: &[Vec<String>]) -> bool {
 }
 
 /// The statements of one article.
-pub fn statements(doc: &Document, sentences: &[Sentence], quotes: &[Quote], attributions: &[Attribution]) -> Vec<Statement> {
+pub fn statements(
+    doc: &Document,
+    sentences: &[Sentence],
+    quotes: &[Quote],
+    attributions: &[Attribution],
+) -> Vec<Statement> {
     let text = doc.text.as_str();
     let mut out: Vec<Statement> = Vec::new();
     for (si, sentence) in sentences.iter().enumerate() {
@@ -154,10 +190,23 @@ pub fn statements(doc: &Document, sentences: &[Sentence], quotes: &[Quote], attr
             }
             // A claimant named in the sentence holds for its clauses too.
             let claimant = claimant(text, span, &words, quotes, attributions)
-                .or_else(|| claimant(text, sentence.span, &words_in(text, sentence.span), quotes, attributions))
+                .or_else(|| {
+                    claimant(
+                        text,
+                        sentence.span,
+                        &words_in(text, sentence.span),
+                        quotes,
+                        attributions,
+                    )
+                })
                 .unwrap_or(Claimant::Outlet);
             let modality = modality(&words, &claimant);
-            out.push(Statement { span, sentence: si, claimant, modality });
+            out.push(Statement {
+                span,
+                sentence: si,
+                claimant,
+                modality,
+            });
         }
     }
     out
@@ -180,14 +229,24 @@ fn modality(words: &[W], claimant: &Claimant) -> Modality {
 }
 
 /// The claimant named in `span`, if any.
-fn claimant(text: &str, span: Span, words: &[W], quotes: &[Quote], attributions: &[Attribution]) -> Option<Claimant> {
+fn claimant(
+    text: &str,
+    span: Span,
+    words: &[W],
+    quotes: &[Quote],
+    attributions: &[Attribution],
+) -> Option<Claimant> {
     if let Some(a) = attributions.iter().find(|a| span.overlaps(a.span)) {
         return Some(match a.kind {
             SourceKind::Outlet => Claimant::Cited(a.source.clone()),
             _ => Claimant::Source(a.source.clone()),
         });
     }
-    if let Some(sp) = quotes.iter().filter(|q| span.overlaps(q.span)).find_map(|q| q.speaker.as_ref()) {
+    if let Some(sp) = quotes
+        .iter()
+        .filter(|q| span.overlaps(q.span))
+        .find_map(|q| q.speaker.as_ref())
+    {
         return Some(Claimant::Source(sp.name.clone()));
     }
     let c = cues();
@@ -213,9 +272,14 @@ fn claimant(text: &str, span: Span, words: &[W], quotes: &[Quote], attributions:
             j -= 1;
         }
         if j < i {
-            let name = Span::new(words[j].span.start, words[i - 1].span.end).text(text).trim().to_string();
+            let name = Span::new(words[j].span.start, words[i - 1].span.end)
+                .text(text)
+                .trim()
+                .to_string();
             let first = name.split_whitespace().next().unwrap_or("").to_lowercase();
-            if matches!(first.as_str(), "he" | "she" | "they" | "it" | "we" | "i") || name.is_empty() {
+            if matches!(first.as_str(), "he" | "she" | "they" | "it" | "we" | "i")
+                || name.is_empty()
+            {
                 continue;
             }
             return Some(classify(&name, c));
@@ -226,7 +290,9 @@ fn claimant(text: &str, span: Span, words: &[W], quotes: &[Quote], attributions:
 
 /// The text from word `from` up to the next comma, semicolon or the end of the words.
 fn phrase_until_comma(text: &str, words: &[W], from: usize) -> String {
-    let Some(first) = words.get(from) else { return String::new() };
+    let Some(first) = words.get(from) else {
+        return String::new();
+    };
     let mut last = first.span.end;
     for k in from + 1..words.len() {
         let gap = Span::new(words[k - 1].span.end, words[k].span.start);
@@ -241,7 +307,10 @@ fn phrase_until_comma(text: &str, words: &[W], from: usize) -> String {
 
 fn classify(name: &str, c: &Cues) -> Claimant {
     let lower = name.to_lowercase();
-    if lower.split(|ch: char| !ch.is_alphanumeric()).any(|w| c.outlet_words.iter().any(|o| o == w)) {
+    if lower
+        .split(|ch: char| !ch.is_alphanumeric())
+        .any(|w| c.outlet_words.iter().any(|o| o == w))
+    {
         Claimant::Cited(name.to_string())
     } else {
         Claimant::Source(name.to_string())
@@ -265,16 +334,27 @@ pub fn clauses(text: &str, sentence: Span) -> Vec<Span> {
         }
         let g = gap(k);
         if b.semicolon && g.contains(';') {
-            cuts.push((words[k - 1].span.end + g.find(';').unwrap_or(0), words[k].span.start, k));
+            cuts.push((
+                words[k - 1].span.end + g.find(';').unwrap_or(0),
+                words[k].span.start,
+                k,
+            ));
             continue;
         }
         if !g.contains(',') {
             continue;
         }
         let comma = words[k - 1].span.end + g.find(',').unwrap_or(0);
-        if b.after_comma.iter().any(|p| find_phrase(&words[k..], p) == Some(0)) {
+        if b.after_comma
+            .iter()
+            .any(|p| find_phrase(&words[k..], p) == Some(0))
+        {
             cuts.push((comma, words[k].span.start, k));
-        } else if words[k].lower == "and" && words.get(k + 1).is_some_and(|n| b.after_comma_and.contains(&n.lower)) {
+        } else if words[k].lower == "and"
+            && words
+                .get(k + 1)
+                .is_some_and(|n| b.after_comma_and.contains(&n.lower))
+        {
             cuts.push((comma, words[k + 1].span.start, k + 1));
         } else if b.lead.contains(&words[0].lower) && !cuts.iter().any(|c| c.2 <= k) {
             cuts.push((comma, words[k].span.start, k));
@@ -333,7 +413,10 @@ mod tests {
     use super::*;
 
     fn clause_texts(t: &str) -> Vec<&str> {
-        clauses(t, Span::new(0, t.len())).into_iter().map(|s| s.text(t)).collect()
+        clauses(t, Span::new(0, t.len()))
+            .into_iter()
+            .map(|s| s.text(t))
+            .collect()
     }
 
     #[test]
@@ -341,7 +424,12 @@ mod tests {
         let c = cues();
         assert!(c.hedged.iter().any(|p| p == &["unclear"]));
         assert!(c.reported.iter().any(|p| p == &["according", "to"]));
-        assert!(!c.speech.is_empty() && !c.outlet_words.is_empty() && !c.denied.is_empty() && !c.evaluative.is_empty());
+        assert!(
+            !c.speech.is_empty()
+                && !c.outlet_words.is_empty()
+                && !c.denied.is_empty()
+                && !c.evaluative.is_empty()
+        );
         let b = breaks();
         assert!(b.semicolon && !b.after_comma.is_empty() && !b.lead.is_empty());
     }
@@ -351,7 +439,10 @@ mod tests {
         let t = "The council gave no reason for the closure of the bridge, and it is not clear how long the work on the bridge will take.";
         assert_eq!(
             clause_texts(t),
-            vec!["The council gave no reason for the closure of the bridge", "it is not clear how long the work on the bridge will take."]
+            vec![
+                "The council gave no reason for the closure of the bridge",
+                "it is not clear how long the work on the bridge will take."
+            ]
         );
         let t = "While the cost of the new line remains unknown to everyone, engineers said it would be ready in spring next year.";
         assert_eq!(clause_texts(t).len(), 2);
@@ -368,9 +459,18 @@ mod tests {
             let start = t.find(s).unwrap_or(0);
             words_in(t, Span::new(start, start + s.len()))
         };
-        assert_eq!(modality(&w("The plan may change."), &Claimant::Outlet), Modality::Hedged);
-        assert_eq!(modality(&w("He denied the report."), &Claimant::Outlet), Modality::Denied);
-        assert_eq!(modality(&w("Output fell."), &Claimant::Outlet), Modality::Asserted);
+        assert_eq!(
+            modality(&w("The plan may change."), &Claimant::Outlet),
+            Modality::Hedged
+        );
+        assert_eq!(
+            modality(&w("He denied the report."), &Claimant::Outlet),
+            Modality::Denied
+        );
+        assert_eq!(
+            modality(&w("Output fell."), &Claimant::Outlet),
+            Modality::Asserted
+        );
         let s = "Sales rose by a third, the chair said.";
         let start = t.find(s).unwrap_or(0);
         let span = Span::new(start, start + s.len());
@@ -378,6 +478,9 @@ mod tests {
         assert_eq!(c, Some(Claimant::Source("the chair".to_string())));
         let t = "Rents rose, according to the Valley Gazette.";
         let span = Span::new(0, t.len());
-        assert_eq!(claimant(t, span, &words_in(t, span), &[], &[]), Some(Claimant::Cited("Valley Gazette".to_string())));
+        assert_eq!(
+            claimant(t, span, &words_in(t, span), &[], &[]),
+            Some(Claimant::Cited("Valley Gazette".to_string()))
+        );
     }
 }

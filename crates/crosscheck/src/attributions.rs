@@ -21,7 +21,10 @@ pub fn graph(articles: &[ArticleReport]) -> (Vec<AttributionEdge>, Option<FirstR
             let evidence = Evidence::new(&doc.id, &doc.text, sentence_of(a, at.span));
             if at.first_report {
                 let key = model::outlets::name_key(&source);
-                match firsts.iter_mut().find(|(s, _)| model::outlets::name_key(s) == key) {
+                match firsts
+                    .iter_mut()
+                    .find(|(s, _)| model::outlets::name_key(s) == key)
+                {
                     Some((_, evs)) => {
                         if !evs.iter().any(|e| e.doc == doc.id) {
                             evs.push(evidence.clone());
@@ -30,7 +33,13 @@ pub fn graph(articles: &[ArticleReport]) -> (Vec<AttributionEdge>, Option<FirstR
                     None => firsts.push((source.clone(), vec![evidence.clone()])),
                 }
             }
-            edges.push(AttributionEdge { doc: doc.id.clone(), outlet: doc.outlet.name.clone(), source, kind: at.kind, evidence });
+            edges.push(AttributionEdge {
+                doc: doc.id.clone(),
+                outlet: doc.outlet.name.clone(),
+                source,
+                kind: at.kind,
+                evidence,
+            });
         }
     }
     let mut best: Option<(String, Vec<Evidence>)> = None;
@@ -45,5 +54,9 @@ pub fn graph(articles: &[ArticleReport]) -> (Vec<AttributionEdge>, Option<FirstR
 
 /// The sentence holding a span, or the span itself.
 fn sentence_of(a: &ArticleReport, span: model::Span) -> model::Span {
-    a.analysis.sentences.iter().find(|s| s.span.contains(span)).map_or(span, |s| s.span)
+    a.analysis
+        .sentences
+        .iter()
+        .find(|s| s.span.contains(span))
+        .map_or(span, |s| s.span)
 }

@@ -58,7 +58,11 @@ struct Info {
 }
 
 /// Statements that cannot both hold.
-pub fn conflicts(articles: &[ArticleReport], al: &Alignment, services: Services<'_>) -> Vec<Conflict> {
+pub fn conflicts(
+    articles: &[ArticleReport],
+    al: &Alignment,
+    services: Services<'_>,
+) -> Vec<Conflict> {
     let topic = topic_keys(al, articles.len());
     let infos: Vec<Info> = al.stmts.iter().map(|s| info(s, &topic)).collect();
     let mut found: Vec<(usize, usize, ConflictKind, String, f32)> = Vec::new();
@@ -80,7 +84,11 @@ pub fn conflicts(articles: &[ArticleReport], al: &Alignment, services: Services<
         .into_iter()
         .map(|(a, b, kind, explanation, confidence)| {
             let (sa, sb) = (&al.stmts[a], &al.stmts[b]);
-            let kind = if sa.doc == sb.doc { ConflictKind::Internal } else { kind };
+            let kind = if sa.doc == sb.doc {
+                ConflictKind::Internal
+            } else {
+                kind
+            };
             Conflict {
                 kind,
                 a: crate::align::features::evidence(articles, sa),
@@ -98,7 +106,10 @@ fn veto(
     al: &Alignment,
     found: Vec<(usize, usize, ConflictKind, String, f32)>,
 ) -> Vec<(usize, usize, ConflictKind, String, f32)> {
-    let pairs: Vec<(&str, &str)> = found.iter().map(|&(a, b, ..)| (al.stmts[a].text.as_str(), al.stmts[b].text.as_str())).collect();
+    let pairs: Vec<(&str, &str)> = found
+        .iter()
+        .map(|&(a, b, ..)| (al.stmts[a].text.as_str(), al.stmts[b].text.as_str()))
+        .collect();
     match judge.judge(&pairs) {
         Ok(verdicts) if verdicts.len() == found.len() => found
             .into_iter()
@@ -129,7 +140,11 @@ fn topic_keys(al: &Alignment, docs: usize) -> HashSet<String> {
         }
     }
     let need = docs.div_ceil(2).max(2);
-    count.into_iter().filter(|&(_, c)| c >= need).map(|(k, _)| k.clone()).collect()
+    count
+        .into_iter()
+        .filter(|&(_, c)| c >= need)
+        .map(|(k, _)| k.clone())
+        .collect()
 }
 
 fn info(s: &Stmt, topic: &HashSet<String>) -> Info {
@@ -137,12 +152,21 @@ fn info(s: &Stmt, topic: &HashSet<String>) -> Info {
     let lower: Vec<String> = ws.iter().map(|w| w.lower.clone()).collect();
     let lower_keys: HashSet<String> = ws
         .iter()
-        .filter(|w| !is_stopword(&w.lower) && w.span.text(&s.text).chars().next().is_some_and(char::is_lowercase))
+        .filter(|w| {
+            !is_stopword(&w.lower)
+                && w.span
+                    .text(&s.text)
+                    .chars()
+                    .next()
+                    .is_some_and(char::is_lowercase)
+        })
         .map(|w| key_of(&w.lower))
         .collect();
     let raw = lexicon::raw_words(&s.text);
     let keys: HashSet<String> = s.keys.iter().cloned().collect();
-    let referent = lexicon().section("referents").any(|r| !find_all(&lower, r).is_empty());
+    let referent = lexicon()
+        .section("referents")
+        .any(|r| !find_all(&lower, r).is_empty());
     Info {
         affirmative: lexicon::affirmative(&lower),
         conditional: has(&lower, "conditional") || s.modality == Modality::Hedged,
@@ -170,16 +194,28 @@ fn duration_class(lower: &[String], raw: &[String]) -> Option<&'static str> {
             });
         }
     }
-    let unit = |w: &str| lex.section("duration_units").any(|u| u.first().is_some_and(|u| u == w));
-    let delay = |w: &str| lex.section("delay_nouns").any(|u| u.first().is_some_and(|u| u == w));
+    let unit = |w: &str| {
+        lex.section("duration_units")
+            .any(|u| u.first().is_some_and(|u| u == w))
+    };
+    let delay = |w: &str| {
+        lex.section("delay_nouns")
+            .any(|u| u.first().is_some_and(|u| u == w))
+    };
     for (i, w) in raw.iter().enumerate() {
         // "by three months", "for six weeks"
-        if (w == "by" || w == "for") && raw.get(i + 2).is_some_and(|u| unit(u)) && raw.get(i + 1).is_some_and(|n| is_number(n)) {
+        if (w == "by" || w == "for")
+            && raw.get(i + 2).is_some_and(|u| unit(u))
+            && raw.get(i + 1).is_some_and(|n| is_number(n))
+        {
             return Some("bounded");
         }
         // "a three-month delay"
         if let Some((n, u)) = w.split_once('-') {
-            if is_number(n) && (unit(u) || unit(&format!("{u}s"))) && raw.get(i + 1).is_some_and(|d| delay(d)) {
+            if is_number(n)
+                && (unit(u) || unit(&format!("{u}s")))
+                && raw.get(i + 1).is_some_and(|d| delay(d))
+            {
                 return Some("bounded");
             }
         }
@@ -188,7 +224,10 @@ fn duration_class(lower: &[String], raw: &[String]) -> Option<&'static str> {
 }
 
 fn is_number(w: &str) -> bool {
-    const WORDS: [&str; 12] = ["one", "two", "three", "four", "five", "six", "seven", "eight", "nine", "ten", "eleven", "twelve"];
+    const WORDS: [&str; 12] = [
+        "one", "two", "three", "four", "five", "six", "seven", "eight", "nine", "ten", "eleven",
+        "twelve",
+    ];
     w.chars().all(|c| c.is_ascii_digit()) && !w.is_empty() || WORDS.contains(&w)
 }
 
@@ -215,7 +254,11 @@ fn neighbours(al: &Alignment) -> Vec<Vec<(usize, f32)>> {
                     cand.extend(list.iter().copied().filter(|&j| j != i));
                 }
             }
-            let mut row: Vec<(usize, f32)> = cand.into_iter().map(|j| (j, al.sim(i, j))).filter(|p| p.1 >= 0.2).collect();
+            let mut row: Vec<(usize, f32)> = cand
+                .into_iter()
+                .map(|j| (j, al.sim(i, j)))
+                .filter(|p| p.1 >= 0.2)
+                .collect();
             row.sort_by(|a, b| b.1.total_cmp(&a.1).then(a.0.cmp(&b.0)));
             row.truncate(NEIGHBOURS);
             row
@@ -227,14 +270,27 @@ type Found = Vec<(usize, usize, ConflictKind, String, f32)>;
 
 fn duration_rule(al: &Alignment, infos: &[Info], out: &mut Found) {
     let cued: Vec<usize> = (0..infos.len())
-        .filter(|&i| infos[i].duration.is_some() && !infos[i].conditional && !infos[i].uncertain && infos[i].on_topic)
+        .filter(|&i| {
+            infos[i].duration.is_some()
+                && !infos[i].conditional
+                && !infos[i].uncertain
+                && infos[i].on_topic
+        })
         .take(MAX_CUED)
         .collect();
     for (x, &i) in cued.iter().enumerate() {
         for &j in &cued[x + 1..] {
-            let (Some(a), Some(b)) = (infos[i].duration, infos[j].duration) else { continue };
+            let (Some(a), Some(b)) = (infos[i].duration, infos[j].duration) else {
+                continue;
+            };
             if a != b {
-                out.push((i, j, ConflictKind::Value, format!("one account calls its duration {a}, the other {b}"), 0.7));
+                out.push((
+                    i,
+                    j,
+                    ConflictKind::Value,
+                    format!("one account calls its duration {a}, the other {b}"),
+                    0.7,
+                ));
             }
         }
     }
@@ -244,38 +300,80 @@ fn duration_rule(al: &Alignment, infos: &[Info], out: &mut Found) {
 fn certainty_rule(al: &Alignment, infos: &[Info], topic: &HashSet<String>, out: &mut Found) {
     let lex = lexicon();
     let firm = |j: usize| !infos[j].conditional && !infos[j].hearsay && !infos[j].uncertain;
-    let unsure: Vec<usize> = (0..infos.len()).filter(|&i| infos[i].uncertain).take(MAX_CUED).collect();
+    let unsure: Vec<usize> = (0..infos.len())
+        .filter(|&i| infos[i].uncertain)
+        .take(MAX_CUED)
+        .collect();
     for &u in &unsure {
         let iu = &infos[u];
         // "It is unclear how long …" against a firm duration.
-        if lex.section("duration_slot").any(|p| !find_all(&iu.lower, p).is_empty()) && iu.on_topic {
-            for j in 0..infos.len() {
-                if al.stmts[j].doc != al.stmts[u].doc && infos[j].duration.is_some() && firm(j) && infos[j].on_topic {
-                    out.push((j, u, ConflictKind::Certainty, "one account states how long it lasts; the other says that is unclear".into(), 0.6));
+        if lex
+            .section("duration_slot")
+            .any(|p| !find_all(&iu.lower, p).is_empty())
+            && iu.on_topic
+        {
+            for (j, inf_j) in infos.iter().enumerate() {
+                if al.stmts[j].doc != al.stmts[u].doc
+                    && inf_j.duration.is_some()
+                    && firm(j)
+                    && inf_j.on_topic
+                {
+                    out.push((
+                        j,
+                        u,
+                        ConflictKind::Certainty,
+                        "one account states how long it lasts; the other says that is unclear"
+                            .into(),
+                        0.6,
+                    ));
                 }
             }
         }
         // "It is unclear whether P" against P stated firmly.
-        let Some(w) = iu.lower.iter().position(|w| w == "whether") else { continue };
+        let Some(w) = iu.lower.iter().position(|w| w == "whether") else {
+            continue;
+        };
         let ws = words(&al.stmts[u].text);
-        let p: HashSet<String> = ws.iter().skip(w + 1).filter(|x| !is_stopword(&x.lower)).map(|x| key_of(&x.lower)).collect();
+        let p: HashSet<String> = ws
+            .iter()
+            .skip(w + 1)
+            .filter(|x| !is_stopword(&x.lower))
+            .map(|x| key_of(&x.lower))
+            .collect();
         let p_lower: HashSet<String> = ws
             .iter()
             .skip(w + 1)
-            .filter(|x| !is_stopword(&x.lower) && x.span.text(&al.stmts[u].text).chars().next().is_some_and(char::is_lowercase))
+            .filter(|x| {
+                !is_stopword(&x.lower)
+                    && x.span
+                        .text(&al.stmts[u].text)
+                        .chars()
+                        .next()
+                        .is_some_and(char::is_lowercase)
+            })
             .map(|x| key_of(&x.lower))
             .collect();
         if p.len() < 3 {
             continue;
         }
-        for j in 0..infos.len() {
+        for (j, inf_j) in infos.iter().enumerate() {
             if al.stmts[j].doc == al.stmts[u].doc || !firm(j) {
                 continue;
             }
-            let shared = p.intersection(&infos[j].keys).count();
-            let shared_lower = p_lower.intersection(&infos[j].lower_keys).filter(|k| !topic.contains(*k)).count();
+            let shared = p.intersection(&inf_j.keys).count();
+            let shared_lower = p_lower
+                .intersection(&inf_j.lower_keys)
+                .filter(|k| !topic.contains(*k))
+                .count();
             if shared as f32 / p.len() as f32 >= 0.4 && shared_lower >= 2 {
-                out.push((j, u, ConflictKind::Certainty, "one account states it firmly; the other says whether it holds is unclear".into(), 0.6));
+                out.push((
+                    j,
+                    u,
+                    ConflictKind::Certainty,
+                    "one account states it firmly; the other says whether it holds is unclear"
+                        .into(),
+                    0.6,
+                ));
             }
         }
     }
@@ -287,40 +385,100 @@ fn subject_before(s: &Stmt, at: usize) -> (Vec<String>, Option<String>) {
     let ws = words(&s.text);
     let mut start = at.min(ws.len());
     while start > 0 && at - start < 6 {
-        let gap = s.text.get(ws[start - 1].span.end..ws[start].span.start.max(ws[start - 1].span.end)).unwrap_or("");
+        let gap = s
+            .text
+            .get(ws[start - 1].span.end..ws[start].span.start.max(ws[start - 1].span.end))
+            .unwrap_or("");
         if start < ws.len() && gap.contains([',', ';', ':', '“', '"']) {
             break;
         }
         start -= 1;
     }
-    let subj: Vec<String> = ws[start..at.min(ws.len())].iter().map(|w| w.lower.clone()).collect();
+    let subj: Vec<String> = ws[start..at.min(ws.len())]
+        .iter()
+        .map(|w| w.lower.clone())
+        .collect();
     let head = subj.iter().rev().find(|w| !is_stopword(w)).cloned();
     (subj, head)
 }
 
 fn comment_rule(al: &Alignment, infos: &[Info], topic: &HashSet<String>, out: &mut Found) {
     let lex = lexicon();
-    let is_comment = |w: &str| lex.section("comment").any(|c| c.first().is_some_and(|c| c == w));
-    let is_spoke = |w: &str| lex.section("spoke").any(|c| c.first().is_some_and(|c| c == w));
-    let is_person = |w: &str| lex.section("person_heads").any(|c| c.first().is_some_and(|c| c == w));
+    let is_comment = |w: &str| {
+        lex.section("comment")
+            .any(|c| c.first().is_some_and(|c| c == w))
+    };
+    let is_spoke = |w: &str| {
+        lex.section("spoke")
+            .any(|c| c.first().is_some_and(|c| c == w))
+    };
+    let is_person = |w: &str| {
+        lex.section("person_heads")
+            .any(|c| c.first().is_some_and(|c| c == w))
+    };
     // Silent bodies: (statement, head word, specific topic keys, all topic keys).
     let mut silent: Vec<(usize, String, HashSet<String>, HashSet<String>)> = Vec::new();
     for (i, inf) in infos.iter().enumerate() {
         for neg in lexicon::negations(&inf.lower) {
-            let Some(c) = (neg + 1..(neg + 4).min(inf.lower.len())).find(|&k| is_comment(&inf.lower[k])) else { continue };
+            let Some(c) =
+                (neg + 1..(neg + 4).min(inf.lower.len())).find(|&k| is_comment(&inf.lower[k]))
+            else {
+                continue;
+            };
             // The subject ends where the negation cue starts.
-            let cue_start = (0..=neg).rev().take(3).find(|&k| matches!(inf.lower[k].as_str(), "declined" | "declines" | "refused" | "not" | "never" | "failed")).unwrap_or(neg);
-            let aux_start = (0..cue_start).rev().take_while(|&k| matches!(inf.lower[k].as_str(), "has" | "have" | "had" | "did" | "does" | "do" | "was" | "is" | "so" | "far")).last().unwrap_or(cue_start);
+            let cue_start = (0..=neg)
+                .rev()
+                .take(3)
+                .find(|&k| {
+                    matches!(
+                        inf.lower[k].as_str(),
+                        "declined" | "declines" | "refused" | "not" | "never" | "failed"
+                    )
+                })
+                .unwrap_or(neg);
+            let aux_start = (0..cue_start)
+                .rev()
+                .take_while(|&k| {
+                    matches!(
+                        inf.lower[k].as_str(),
+                        "has"
+                            | "have"
+                            | "had"
+                            | "did"
+                            | "does"
+                            | "do"
+                            | "was"
+                            | "is"
+                            | "so"
+                            | "far"
+                    )
+                })
+                .last()
+                .unwrap_or(cue_start);
             let (_, head) = subject_before(&al.stmts[i], aux_start);
             let Some(head) = head else { continue };
             if is_person(&head) {
                 continue;
             }
             let mut about: HashSet<String> = HashSet::new();
-            if inf.lower.get(c + 1).is_some_and(|w| w == "on" || w == "about") {
-                about = inf.lower.iter().skip(c + 2).filter(|w| !is_stopword(w)).map(|w| key_of(w)).collect();
+            if inf
+                .lower
+                .get(c + 1)
+                .is_some_and(|w| w == "on" || w == "about")
+            {
+                about = inf
+                    .lower
+                    .iter()
+                    .skip(c + 2)
+                    .filter(|w| !is_stopword(w))
+                    .map(|w| key_of(w))
+                    .collect();
             }
-            let specific: HashSet<String> = about.iter().filter(|k| !topic.contains(*k)).cloned().collect();
+            let specific: HashSet<String> = about
+                .iter()
+                .filter(|k| !topic.contains(*k))
+                .cloned()
+                .collect();
             silent.push((i, key_of(&head), specific, about));
             break;
         }
@@ -336,7 +494,9 @@ fn comment_rule(al: &Alignment, infos: &[Info], topic: &HashSet<String>, out: &m
         if silent_ids.contains(&j) || inf.conditional || !inf.affirmative {
             continue;
         }
-        let Some(v) = inf.lower.iter().position(|w| is_spoke(w)) else { continue };
+        let Some(v) = inf.lower.iter().position(|w| is_spoke(w)) else {
+            continue;
+        };
         let (subj, _) = subject_before(&al.stmts[j], v);
         let subj_keys: HashSet<String> = subj.iter().map(|w| key_of(w)).collect();
         for (i, head, specific, about) in &silent {
@@ -351,7 +511,13 @@ fn comment_rule(al: &Alignment, infos: &[Info], topic: &HashSet<String>, out: &m
                 true
             };
             if on_it {
-                out.push((j, *i, ConflictKind::Value, "one account has the body speaking; the other says it gave no comment".into(), 0.65));
+                out.push((
+                    j,
+                    *i,
+                    ConflictKind::Value,
+                    "one account has the body speaking; the other says it gave no comment".into(),
+                    0.65,
+                ));
             }
         }
     }
@@ -362,20 +528,44 @@ fn scope_rules(al: &Alignment, infos: &[Info], out: &mut Found) {
     // "does not apply to Y" against "X and Y".
     for (i, inf) in infos.iter().enumerate() {
         for cue in lex.section("exclusion") {
-            let Some(&at) = find_all(&inf.lower, cue).first() else { continue };
-            let excluded: HashSet<String> =
-                inf.lower.iter().skip(at + cue.len()).take(6).filter(|w| !is_stopword(w)).map(|w| key_of(w)).collect();
+            let Some(&at) = find_all(&inf.lower, cue).first() else {
+                continue;
+            };
+            let excluded: HashSet<String> = inf
+                .lower
+                .iter()
+                .skip(at + cue.len())
+                .take(6)
+                .filter(|w| !is_stopword(w))
+                .map(|w| key_of(w))
+                .collect();
             for (j, other) in infos.iter().enumerate() {
-                if al.stmts[j].doc == al.stmts[i].doc || other.conditional || !other.on_topic || !inf.on_topic {
+                if al.stmts[j].doc == al.stmts[i].doc
+                    || other.conditional
+                    || !other.on_topic
+                    || !inf.on_topic
+                {
                     continue;
                 }
                 let coordinated = other.lower.iter().enumerate().any(|(k, w)| {
                     w == "and"
-                        && other.lower.get(k + 1).is_some_and(|n| !is_stopword(n) && excluded.contains(&key_of(n)))
-                        && other.lower.get(k.saturating_sub(1)).is_some_and(|p| !is_stopword(p))
+                        && other
+                            .lower
+                            .get(k + 1)
+                            .is_some_and(|n| !is_stopword(n) && excluded.contains(&key_of(n)))
+                        && other
+                            .lower
+                            .get(k.saturating_sub(1))
+                            .is_some_and(|p| !is_stopword(p))
                 });
                 if coordinated && lexicon::negations(&other.lower).is_empty() {
-                    out.push((j, i, ConflictKind::Scope, "one account includes what the other says is excluded".into(), 0.6));
+                    out.push((
+                        j,
+                        i,
+                        ConflictKind::Scope,
+                        "one account includes what the other says is excluded".into(),
+                        0.6,
+                    ));
                 }
             }
             break;
@@ -383,77 +573,149 @@ fn scope_rules(al: &Alignment, infos: &[Info], out: &mut Found) {
     }
     // "all N" against "only … N", and "all (of) … N" against "ADJ N" in one fact.
     for (i, inf) in infos.iter().enumerate() {
-        let Some(at) = lex.section("all").flat_map(|c| find_all(&inf.lower, c)).min() else { continue };
+        let Some(at) = lex
+            .section("all")
+            .flat_map(|c| find_all(&inf.lower, c))
+            .min()
+        else {
+            continue;
+        };
         let ws = words(&al.stmts[i].text);
         // The phrase after "all", to the next comma: its content words.
         let mut phrase: Vec<String> = Vec::new();
         for k in at + 1..ws.len() {
-            let gap = al.stmts[i].text.get(ws[k - 1].span.end..ws[k].span.start).unwrap_or("");
+            let gap = al.stmts[i]
+                .text
+                .get(ws[k - 1].span.end..ws[k].span.start)
+                .unwrap_or("");
             if gap.contains([',', ';', '.', '(']) || phrase.len() >= 3 {
                 break;
             }
             let w = &ws[k].lower;
-            let possessive = al.stmts[i].text.get(ws[k].span.end..).is_some_and(|r| r.starts_with("'s") || r.starts_with("’s"));
+            let possessive = al.stmts[i]
+                .text
+                .get(ws[k].span.end..)
+                .is_some_and(|r| r.starts_with("'s") || r.starts_with("’s"));
             if !is_stopword(w) && !possessive && !is_number(w) {
                 phrase.push(w.clone());
+            } else if !phrase.is_empty() && !possessive {
+                // The noun phrase ends at the first function word after it.
+                break;
             }
         }
-        let Some(last) = phrase.last().map(|w| key_of(w)) else { continue };
+        let Some(last) = phrase.last().map(|w| key_of(w)) else {
+            continue;
+        };
         let phrase_keys: Vec<String> = phrase.iter().map(|w| key_of(w)).collect();
         for (j, other) in infos.iter().enumerate() {
             if al.stmts[j].doc == al.stmts[i].doc || other.conditional {
                 continue;
             }
-            let has_all = lex.section("all").any(|c| !find_all(&other.lower, c).is_empty());
+            let has_all = lex
+                .section("all")
+                .any(|c| !find_all(&other.lower, c).is_empty());
             // "only … N"
             let only = lex
                 .section("only")
                 .flat_map(|c| find_all(&other.lower, c))
-                .any(|o| other.lower.iter().skip(o + 1).take(4).any(|w| key_of(w) == last));
-            if only && !has_all && !inf.lower.iter().any(|w| w == "only") && inf.on_topic && other.on_topic {
-                out.push((i, j, ConflictKind::Scope, "one account covers all; the other only a part".into(), 0.6));
+                .any(|o| {
+                    other
+                        .lower
+                        .iter()
+                        .skip(o + 1)
+                        .take(4)
+                        .any(|w| key_of(w) == last)
+                });
+            if only
+                && !has_all
+                && !inf.lower.iter().any(|w| w == "only")
+                && inf.on_topic
+                && other.on_topic
+            {
+                out.push((
+                    i,
+                    j,
+                    ConflictKind::Scope,
+                    "one account covers all; the other only a part".into(),
+                    0.6,
+                ));
                 continue;
             }
             // "ADJ N": a modifier restricts what the other says of all.
-            let same_fact = al.group_of.get(i).copied().flatten().is_some() && al.group_of.get(i) == al.group_of.get(j);
+            let same_fact = al.group_of.get(i).copied().flatten().is_some()
+                && al.group_of.get(i) == al.group_of.get(j);
             if has_all || !(same_fact || al.sim(i, j) >= 0.35) || phrase_keys.len() < 2 {
                 continue;
             }
             let ows = words(&al.stmts[j].text);
             let n = phrase_keys.len();
             let restricted = (1..ows.len().saturating_sub(n - 1)).any(|k| {
-                let tail_matches = (0..n).all(|m| ows.get(k + m).is_some_and(|w| key_of(&w.lower) == phrase_keys[m]));
+                let tail_matches = (0..n).all(|m| {
+                    ows.get(k + m)
+                        .is_some_and(|w| key_of(&w.lower) == phrase_keys[m])
+                });
                 let modifier = &ows[k - 1];
                 tail_matches
                     && !is_stopword(&modifier.lower)
                     && !is_number(&modifier.lower)
-                    && modifier.span.text(&al.stmts[j].text).chars().next().is_some_and(char::is_lowercase)
+                    && modifier
+                        .span
+                        .text(&al.stmts[j].text)
+                        .chars()
+                        .next()
+                        .is_some_and(char::is_lowercase)
                     && !phrase_keys.contains(&key_of(&modifier.lower))
             });
             if restricted {
-                out.push((i, j, ConflictKind::Scope, "one account says all; the other names only one kind".into(), 0.5));
+                out.push((
+                    i,
+                    j,
+                    ConflictKind::Scope,
+                    "one account says all; the other names only one kind".into(),
+                    0.5,
+                ));
             }
         }
     }
 }
 
-fn inverted_rule(al: &Alignment, infos: &[Info], neighbours: &[Vec<(usize, f32)>], out: &mut Found) {
+fn inverted_rule(
+    al: &Alignment,
+    infos: &[Info],
+    neighbours: &[Vec<(usize, f32)>],
+    out: &mut Found,
+) {
     for (i, row) in neighbours.iter().enumerate() {
         for &(j, sim) in row {
             if j <= i || sim < INVERTED_SIM || al.stmts[i].doc == al.stmts[j].doc {
                 continue;
             }
             let (a, b) = (&infos[i], &infos[j]);
-            if a.affirmative == b.affirmative || a.conditional || b.conditional || a.uncertain || b.uncertain {
+            if a.affirmative == b.affirmative
+                || a.conditional
+                || b.conditional
+                || a.uncertain
+                || b.uncertain
+            {
                 continue;
             }
             // The negation must bear on what both say: a shared key right after it.
             let (neg, pos) = if a.affirmative { (b, a) } else { (a, b) };
             let bears = lexicon::negations(&neg.lower).into_iter().any(|n| {
-                neg.lower.iter().skip(n + 1).take(4).any(|w| !is_stopword(w) && pos.keys.contains(&key_of(w)))
+                neg.lower
+                    .iter()
+                    .skip(n + 1)
+                    .take(4)
+                    .any(|w| !is_stopword(w) && pos.keys.contains(&key_of(w)))
             });
             if bears {
-                out.push((i, j, ConflictKind::Inverted, "the same statement, with its polarity reversed".into(), 0.55 + 0.3 * sim.min(1.0)));
+                out.push((
+                    i,
+                    j,
+                    ConflictKind::Inverted,
+                    "the same statement, with its polarity reversed".into(),
+                    0.55 + 0.3 * sim.min(1.0),
+                ));
             }
         }
     }
@@ -479,7 +741,14 @@ fn value_rules(al: &Alignment, infos: &[Info], neighbours: &[Vec<(usize, f32)>],
     let mut pairs: Vec<(usize, usize)> = pairs.into_iter().collect();
     pairs.sort_unstable();
     let weekdays = |inf: &Info| -> HashSet<String> {
-        inf.lower.iter().filter(|w| lex.section("weekdays").any(|d| d.first().is_some_and(|d| d == *w))).cloned().collect()
+        inf.lower
+            .iter()
+            .filter(|w| {
+                lex.section("weekdays")
+                    .any(|d| d.first().is_some_and(|d| d == *w))
+            })
+            .cloned()
+            .collect()
     };
     for (i, j) in pairs {
         let (a, b) = (&infos[i], &infos[j]);
@@ -488,22 +757,43 @@ fn value_rules(al: &Alignment, infos: &[Info], neighbours: &[Vec<(usize, f32)>],
         }
         // Amounts of one unit that cannot both hold.
         let (xa, xb) = (lexicon::amounts(&a.raw), lexicon::amounts(&b.raw));
-        let clash = xa.iter().map(|m| m.unit.as_str()).collect::<HashSet<_>>().into_iter().find(|u| {
-            let ua: Vec<_> = xa.iter().filter(|m| m.unit == *u).collect();
-            let ub: Vec<_> = xb.iter().filter(|m| m.unit == *u).collect();
-            !ub.is_empty() && ua.iter().all(|p| ub.iter().all(|q| p.high < q.low || q.high < p.low))
-        });
+        let clash = xa
+            .iter()
+            .map(|m| m.unit.as_str())
+            .collect::<HashSet<_>>()
+            .into_iter()
+            .find(|u| {
+                let ua: Vec<_> = xa.iter().filter(|m| m.unit == *u).collect();
+                let ub: Vec<_> = xb.iter().filter(|m| m.unit == *u).collect();
+                !ub.is_empty()
+                    && ua
+                        .iter()
+                        .all(|p| ub.iter().all(|q| p.high < q.low || q.high < p.low))
+            });
         if let Some(u) = clash {
-            out.push((i, j, ConflictKind::Value, format!("different amounts of {u}"), 0.7));
+            out.push((
+                i,
+                j,
+                ConflictKind::Value,
+                format!("different amounts of {u}"),
+                0.7,
+            ));
             continue;
         }
-        let same_fact = al.group_of.get(i).copied().flatten().is_some() && al.group_of.get(i) == al.group_of.get(j);
+        let same_fact = al.group_of.get(i).copied().flatten().is_some()
+            && al.group_of.get(i) == al.group_of.get(j);
         if !same_fact {
             continue;
         }
         let (da, db) = (weekdays(a), weekdays(b));
         if !da.is_empty() && !db.is_empty() && da.is_disjoint(&db) {
-            out.push((i, j, ConflictKind::Value, "different days for the same event".into(), 0.55));
+            out.push((
+                i,
+                j,
+                ConflictKind::Value,
+                "different days for the same event".into(),
+                0.55,
+            ));
             continue;
         }
         // Words of different classes of one slot, each near a key both share.
@@ -511,7 +801,12 @@ fn value_rules(al: &Alignment, infos: &[Info], neighbours: &[Vec<(usize, f32)>],
         for &x in &ca {
             for &y in &cb {
                 let (cx, cy) = (&lex.antonyms[x], &lex.antonyms[y]);
-                if cx.slot != cy.slot || cx.class == cy.class || cx.slot == "duration" || ca.contains(&y) || cb.contains(&x) {
+                if cx.slot != cy.slot
+                    || cx.class == cy.class
+                    || cx.slot == "duration"
+                    || ca.contains(&y)
+                    || cb.contains(&x)
+                {
                     continue;
                 }
                 let window = |inf: &Info, words: &[String]| -> HashSet<String> {
@@ -528,7 +823,13 @@ fn value_rules(al: &Alignment, infos: &[Info], neighbours: &[Vec<(usize, f32)>],
                     out
                 };
                 if !window(a, &cx.words).is_disjoint(&window(b, &cy.words)) {
-                    out.push((i, j, ConflictKind::Value, format!("{} against {}", cx.class, cy.class), 0.55));
+                    out.push((
+                        i,
+                        j,
+                        ConflictKind::Value,
+                        format!("{} against {}", cx.class, cy.class),
+                        0.55,
+                    ));
                 }
             }
         }
@@ -537,5 +838,12 @@ fn value_rules(al: &Alignment, infos: &[Info], neighbours: &[Vec<(usize, f32)>],
 
 /// The facts a conflict's sides belong to; kept for callers that group conflicts by fact.
 pub fn facts_of<'a>(facts: &'a [Fact], c: &Conflict) -> Vec<&'a Fact> {
-    facts.iter().filter(|f| f.support.iter().any(|e| (e.doc == c.a.doc && e.span == c.a.span) || (e.doc == c.b.doc && e.span == c.b.span))).collect()
+    facts
+        .iter()
+        .filter(|f| {
+            f.support.iter().any(|e| {
+                (e.doc == c.a.doc && e.span == c.a.span) || (e.doc == c.b.doc && e.span == c.b.span)
+            })
+        })
+        .collect()
 }

@@ -42,7 +42,13 @@ struct Item {
 /// A surname folded for spelling and transliteration.
 fn surname_key(s: &str) -> String {
     let mut w = fold_spelling(&s.to_lowercase());
-    for (from, to) in [("yy", "y"), ("iy", "y"), ("ij", "y"), ("ii", "y"), ("yi", "y")] {
+    for (from, to) in [
+        ("yy", "y"),
+        ("iy", "y"),
+        ("ij", "y"),
+        ("ii", "y"),
+        ("yi", "y"),
+    ] {
         if w.ends_with(from) {
             w = format!("{}{to}", &w[..w.len() - from.len()]);
         }
@@ -52,14 +58,29 @@ fn surname_key(s: &str) -> String {
 
 /// An organisation's name as a grouping key.
 fn org_key(name: &str) -> String {
-    let resolved = org_aliases().iter().find(|(a, _)| a.eq_ignore_ascii_case(name.trim())).map_or(name, |(_, b)| b);
-    let reg = model::outlets::lookup(resolved).map_or_else(|| resolved.to_string(), |e| e.canonical.to_string());
+    let resolved = org_aliases()
+        .iter()
+        .find(|(a, _)| a.eq_ignore_ascii_case(name.trim()))
+        .map_or(name, |(_, b)| b);
+    let reg = model::outlets::lookup(resolved)
+        .map_or_else(|| resolved.to_string(), |e| e.canonical.to_string());
     let mut words: Vec<String> = reg
         .split_whitespace()
-        .map(|w| fold_spelling(&w.trim_matches(|c: char| !c.is_alphanumeric()).to_lowercase()))
+        .map(|w| {
+            fold_spelling(
+                &w.trim_matches(|c: char| !c.is_alphanumeric())
+                    .to_lowercase(),
+            )
+        })
         .filter(|w| !w.is_empty())
         .collect();
-    while words.first().is_some_and(|w| matches!(w.as_str(), "the" | "us" | "u.s" | "uk" | "u.k" | "american" | "british")) && words.len() > 1 {
+    while words.first().is_some_and(|w| {
+        matches!(
+            w.as_str(),
+            "the" | "us" | "u.s" | "uk" | "u.k" | "american" | "british"
+        )
+    }) && words.len() > 1
+    {
         words.remove(0);
     }
     // "department of defense" → "defense department"
@@ -72,7 +93,9 @@ fn org_key(name: &str) -> String {
 
 fn given(name: &str) -> Option<String> {
     let ws: Vec<&str> = name.split_whitespace().collect();
-    (ws.len() >= 2).then(|| ws.first().map(|w| w.trim_end_matches('.').to_lowercase())).flatten()
+    (ws.len() >= 2)
+        .then(|| ws.first().map(|w| w.trim_end_matches('.').to_lowercase()))
+        .flatten()
 }
 
 fn givens_agree(a: &str, b: &str) -> bool {
@@ -92,7 +115,14 @@ pub fn resolve(articles: &[ArticleReport]) -> Vec<StoryEntity> {
                     }
                 }
             }
-            items.push(Item { doc: d, doc_id: a.document.id.clone(), name: e.name.clone(), kind: e.kind, role: e.role.clone(), forms });
+            items.push(Item {
+                doc: d,
+                doc_id: a.document.id.clone(),
+                name: e.name.clone(),
+                kind: e.kind,
+                role: e.role.clone(),
+                forms,
+            });
         }
     }
     let mut out = Vec::new();
@@ -107,19 +137,31 @@ pub fn resolve(articles: &[ArticleReport]) -> Vec<StoryEntity> {
     for sk in surnames {
         let group: Vec<&Item> = items
             .iter()
-            .filter(|i| i.kind == EntityKind::Person && i.name.split_whitespace().last().map(surname_key).as_deref() == Some(sk.as_str()))
+            .filter(|i| {
+                i.kind == EntityKind::Person
+                    && i.name.split_whitespace().last().map(surname_key).as_deref()
+                        == Some(sk.as_str())
+            })
             .collect();
         // Clusters of agreeing given names.
         let mut clusters: Vec<Vec<&Item>> = Vec::new();
         for it in group {
             let g = given(&it.name).unwrap_or_default();
-            match clusters.iter_mut().find(|c| c.iter().any(|o| givens_agree(&given(&o.name).unwrap_or_default(), &g))) {
+            match clusters.iter_mut().find(|c| {
+                c.iter()
+                    .any(|o| givens_agree(&given(&o.name).unwrap_or_default(), &g))
+            }) {
                 Some(c) => c.push(it),
                 None => clusters.push(vec![it]),
             }
         }
         let docs = |c: &[&Item]| c.iter().map(|i| i.doc).collect::<BTreeSet<_>>();
-        clusters.sort_by_key(|c| (std::cmp::Reverse(docs(c).len()), c.iter().map(|i| i.doc).min()));
+        clusters.sort_by_key(|c| {
+            (
+                std::cmp::Reverse(docs(c).len()),
+                c.iter().map(|i| i.doc).min(),
+            )
+        });
         let mut main: Vec<Vec<&Item>> = Vec::new();
         let mut flagged: Vec<(usize, Vec<&Item>)> = Vec::new();
         for c in clusters {
@@ -129,7 +171,11 @@ pub fn resolve(articles: &[ArticleReport]) -> Vec<StoryEntity> {
                 let (md, cd) = (docs(m), docs(&c));
                 let mg = m.first().and_then(|i| given(&i.name)).unwrap_or_default();
                 let cg = c.first().and_then(|i| given(&i.name)).unwrap_or_default();
-                md.len() >= 2 && cd.len() == 1 && md.is_disjoint(&cd) && !mg.is_empty() && mg.chars().next() == cg.chars().next()
+                md.len() >= 2
+                    && cd.len() == 1
+                    && md.is_disjoint(&cd)
+                    && !mg.is_empty()
+                    && mg.chars().next() == cg.chars().next()
             });
             match attach {
                 Some(m) => flagged.push((m, c)),
@@ -155,16 +201,26 @@ pub fn resolve(articles: &[ArticleReport]) -> Vec<StoryEntity> {
                             it.doc_id,
                             it.name,
                             canonical,
-                            it.role.as_ref().map_or(String::new(), |r| format!(" (role here: {r})"))
+                            it.role
+                                .as_ref()
+                                .map_or(String::new(), |r| format!(" (role here: {r})"))
                         ),
                     });
                 }
             }
-            out.push(StoryEntity { canonical, kind: EntityKind::Person, forms, flags });
+            out.push(StoryEntity {
+                canonical,
+                kind: EntityKind::Person,
+                forms,
+                flags,
+            });
         }
     }
     // Everything else, by name key.
-    let others: Vec<&Item> = items.iter().filter(|i| i.kind != EntityKind::Person).collect();
+    let others: Vec<&Item> = items
+        .iter()
+        .filter(|i| i.kind != EntityKind::Person)
+        .collect();
     let mut groups: Vec<(String, Vec<&Item>)> = Vec::new();
     for it in &others {
         let key = org_key(&it.name);
@@ -176,14 +232,22 @@ pub fn resolve(articles: &[ArticleReport]) -> Vec<StoryEntity> {
     // Acronyms to the one group whose initials they are.
     let initials = |g: &[&Item]| -> Vec<String> {
         g.iter()
-            .map(|i| i.name.split_whitespace().filter_map(|w| w.chars().next()).filter(|c| c.is_uppercase()).collect::<String>())
+            .map(|i| {
+                i.name
+                    .split_whitespace()
+                    .filter_map(|w| w.chars().next())
+                    .filter(|c| c.is_uppercase())
+                    .collect::<String>()
+            })
             .filter(|s| s.len() >= 2)
             .collect()
     };
     let mut merged: Vec<(String, Vec<&Item>)> = Vec::new();
     let mut acronyms: Vec<(String, Vec<&Item>)> = Vec::new();
     for (k, g) in groups {
-        let is_acr = g.iter().all(|i| i.name.len() >= 2 && i.name.len() <= 6 && i.name.chars().all(char::is_uppercase)) && model::outlets::lookup(&g[0].name).is_none();
+        let is_acr = g.iter().all(|i| {
+            i.name.len() >= 2 && i.name.len() <= 6 && i.name.chars().all(char::is_uppercase)
+        }) && model::outlets::lookup(&g[0].name).is_none();
         if is_acr {
             acronyms.push((k, g));
         } else {
@@ -192,7 +256,12 @@ pub fn resolve(articles: &[ArticleReport]) -> Vec<StoryEntity> {
     }
     for (k, g) in acronyms {
         let name = g.first().map(|i| i.name.clone()).unwrap_or_default();
-        let hits: Vec<usize> = merged.iter().enumerate().filter(|(_, (_, m))| initials(m).contains(&name)).map(|(i, _)| i).collect();
+        let hits: Vec<usize> = merged
+            .iter()
+            .enumerate()
+            .filter(|(_, (_, m))| initials(m).contains(&name))
+            .map(|(i, _)| i)
+            .collect();
         match hits.as_slice() {
             [one] => {
                 if let Some((_, m)) = merged.get_mut(*one) {
@@ -203,9 +272,26 @@ pub fn resolve(articles: &[ArticleReport]) -> Vec<StoryEntity> {
         }
     }
     for (_, g) in merged {
-        let kind = g.iter().map(|i| i.kind).find(|k| *k != EntityKind::Other).unwrap_or(EntityKind::Other);
-        let alias_target = g.iter().find_map(|i| org_aliases().iter().find(|(a, _)| a.eq_ignore_ascii_case(&i.name)).map(|(_, b)| b.to_string()));
-        let capitalised = g.iter().filter(|i| i.name.chars().next().is_some_and(char::is_uppercase) && !org_aliases().iter().any(|(a, _)| a.eq_ignore_ascii_case(&i.name)));
+        let kind = g
+            .iter()
+            .map(|i| i.kind)
+            .find(|k| *k != EntityKind::Other)
+            .unwrap_or(EntityKind::Other);
+        let alias_target = g.iter().find_map(|i| {
+            org_aliases()
+                .iter()
+                .find(|(a, _)| a.eq_ignore_ascii_case(&i.name))
+                .map(|(_, b)| b.to_string())
+        });
+        // A full name before an acronym or a metonym.
+        let has_full = g.iter().any(|i| i.name.split_whitespace().count() >= 2);
+        let capitalised = g.iter().filter(|i| {
+            i.name.chars().next().is_some_and(char::is_uppercase)
+                && !org_aliases()
+                    .iter()
+                    .any(|(a, _)| a.eq_ignore_ascii_case(&i.name))
+                && !(has_full && i.name.split_whitespace().count() == 1)
+        });
         let canonical = alias_target.unwrap_or_else(|| {
             let named: Vec<(&str, usize)> = capitalised.map(|i| (i.name.as_str(), i.doc)).collect();
             if named.is_empty() {
@@ -214,22 +300,42 @@ pub fn resolve(articles: &[ArticleReport]) -> Vec<StoryEntity> {
                 most_common(named.into_iter())
             }
         });
-        let canonical = if kind == EntityKind::Outlet { model::outlets::canonical(&canonical) } else { canonical };
+        let canonical = if kind == EntityKind::Outlet {
+            model::outlets::canonical(&canonical)
+        } else {
+            canonical
+        };
         let mut forms = Vec::new();
         for it in &g {
             push_forms(&mut forms, it);
         }
-        out.push(StoryEntity { canonical, kind, forms, flags: Vec::new() });
+        out.push(StoryEntity {
+            canonical,
+            kind,
+            forms,
+            flags: Vec::new(),
+        });
     }
     // Most widely covered first.
-    out.sort_by_key(|e| std::cmp::Reverse(e.forms.iter().map(|f| f.doc.as_str()).collect::<BTreeSet<_>>().len()));
+    out.sort_by_key(|e| {
+        std::cmp::Reverse(
+            e.forms
+                .iter()
+                .map(|f| f.doc.as_str())
+                .collect::<BTreeSet<_>>()
+                .len(),
+        )
+    });
     out
 }
 
 fn push_forms(forms: &mut Vec<EntityForm>, it: &Item) {
     for f in &it.forms {
         if !forms.iter().any(|x| x.doc == it.doc_id && x.form == *f) {
-            forms.push(EntityForm { doc: it.doc_id.clone(), form: f.clone() });
+            forms.push(EntityForm {
+                doc: it.doc_id.clone(),
+                form: f.clone(),
+            });
         }
     }
 }
@@ -247,7 +353,12 @@ fn most_common<'a>(names: impl Iterator<Item = (&'a str, usize)>) -> String {
     }
     counts
         .iter()
-        .max_by_key(|(_, s)| (s.len(), std::cmp::Reverse(s.first().copied().unwrap_or(usize::MAX))))
+        .max_by_key(|(_, s)| {
+            (
+                s.len(),
+                std::cmp::Reverse(s.first().copied().unwrap_or(usize::MAX)),
+            )
+        })
         .map_or(String::new(), |(n, _)| n.to_string())
 }
 
@@ -257,7 +368,10 @@ mod tests {
 
     #[test]
     fn keys_fold_spelling_prefixes_and_order() {
-        assert_eq!(org_key("Department of Defence"), org_key("U.S. Defense Department"));
+        assert_eq!(
+            org_key("Department of Defence"),
+            org_key("U.S. Defense Department")
+        );
         assert_eq!(org_key("Pentagon"), org_key("Defense Department"));
         assert_eq!(surname_key("Tereshchenkiy"), surname_key("Tereshchenky"));
         assert!(givens_agree("j", "jon") && !givens_agree("jon", "jan"));

@@ -12,7 +12,9 @@
 
 use std::collections::BTreeSet;
 
-use model::{ArticleReport, BlockKind, DiffOp, Evidence, QuotedStatement, Rendering, RenderingLabel, Span};
+use model::{
+    ArticleReport, BlockKind, DiffOp, Evidence, QuotedStatement, Rendering, RenderingLabel, Span,
+};
 
 use crate::text::{content_stems, words};
 use crate::Services;
@@ -54,7 +56,9 @@ fn lower_words(text: &str) -> Vec<String> {
 
 /// Sentence spans inside `span` of `text`.
 fn split_sentences(text: &str, span: Span) -> Vec<Span> {
-    let Some(s) = span.get(text) else { return Vec::new() };
+    let Some(s) = span.get(text) else {
+        return Vec::new();
+    };
     let mut out = Vec::new();
     let mut start = 0;
     let cs: Vec<(usize, char)> = s.char_indices().collect();
@@ -87,8 +91,22 @@ fn negated(text: &str) -> bool {
         let next = ws.get(i + 1).map(String::as_str).unwrap_or("");
         let neg = match w.as_str() {
             // "no greater priority than": a superlative, not a denial.
-            "no" => !matches!(next, "greater" | "higher" | "bigger" | "better" | "more" | "larger" | "stronger" | "less" | "fewer" | "lower" | "doubt"),
-            "not" | "never" | "none" | "nothing" | "without" | "cannot" | "declined" | "declines" | "refused" | "refuses" => true,
+            "no" => !matches!(
+                next,
+                "greater"
+                    | "higher"
+                    | "bigger"
+                    | "better"
+                    | "more"
+                    | "larger"
+                    | "stronger"
+                    | "less"
+                    | "fewer"
+                    | "lower"
+                    | "doubt"
+            ),
+            "not" | "never" | "none" | "nothing" | "without" | "cannot" | "declined"
+            | "declines" | "refused" | "refuses" => true,
             _ => w.ends_with("n't") || w.ends_with("n’t"),
         };
         if neg {
@@ -111,19 +129,36 @@ fn overlap(a: &BTreeSet<String>, b: &BTreeSet<String>) -> (usize, f32) {
 
 /// Word diff of `other` against `reference`, by longest common subsequence.
 fn diff(reference: &str, other: &str) -> Vec<DiffOp> {
-    let a: Vec<String> = reference.split_whitespace().take(200).map(str::to_string).collect();
-    let b: Vec<String> = other.split_whitespace().take(200).map(str::to_string).collect();
-    let key = |w: &str| w.trim_matches(|c: char| !c.is_alphanumeric()).to_lowercase();
+    let a: Vec<String> = reference
+        .split_whitespace()
+        .take(200)
+        .map(str::to_string)
+        .collect();
+    let b: Vec<String> = other
+        .split_whitespace()
+        .take(200)
+        .map(str::to_string)
+        .collect();
+    let key = |w: &str| {
+        w.trim_matches(|c: char| !c.is_alphanumeric())
+            .to_lowercase()
+    };
     let (n, m) = (a.len(), b.len());
     let mut dp = vec![vec![0usize; m + 1]; n + 1];
     for i in (0..n).rev() {
         for j in (0..m).rev() {
-            dp[i][j] = if key(&a[i]) == key(&b[j]) { dp[i + 1][j + 1] + 1 } else { dp[i + 1][j].max(dp[i][j + 1]) };
+            dp[i][j] = if key(&a[i]) == key(&b[j]) {
+                dp[i + 1][j + 1] + 1
+            } else {
+                dp[i + 1][j].max(dp[i][j + 1])
+            };
         }
     }
     let mut ops: Vec<DiffOp> = Vec::new();
     let mut push = |op: DiffOp| match (ops.last_mut(), &op) {
-        (Some(DiffOp::Same(x)), DiffOp::Same(y)) | (Some(DiffOp::Added(x)), DiffOp::Added(y)) | (Some(DiffOp::Dropped(x)), DiffOp::Dropped(y)) => {
+        (Some(DiffOp::Same(x)), DiffOp::Same(y))
+        | (Some(DiffOp::Added(x)), DiffOp::Added(y))
+        | (Some(DiffOp::Dropped(x)), DiffOp::Dropped(y)) => {
             x.push(' ');
             x.push_str(y);
         }
@@ -180,7 +215,11 @@ pub fn renderings(articles: &[ArticleReport], services: Services<'_>) -> Vec<Quo
             if a.doc == b.doc {
                 continue;
             }
-            let (s, l) = if a.words.len() <= b.words.len() { (a, b) } else { (b, a) };
+            let (s, l) = if a.words.len() <= b.words.len() {
+                (a, b)
+            } else {
+                (b, a)
+            };
             let (n, r) = overlap(&a.roots, &b.roots);
             if contained(&s.words, &l.words) || (n >= 3 && r >= 0.6) {
                 let (x, y) = (find(&mut parent, i), find(&mut parent, j));
@@ -204,18 +243,36 @@ pub fn renderings(articles: &[ArticleReport], services: Services<'_>) -> Vec<Quo
     let mut out: Vec<QuotedStatement> = Vec::new();
     let mut refs: Vec<Unit> = Vec::new();
     for c in &clusters {
-        let Some(&ri) = c.iter().max_by_key(|&&i| (units[i].words.len(), std::cmp::Reverse(i))) else { continue };
+        let Some(&ri) = c
+            .iter()
+            .max_by_key(|&&i| (units[i].words.len(), std::cmp::Reverse(i)))
+        else {
+            continue;
+        };
         let reference = &units[ri];
         let ref_text = text_of(reference);
         let ref_neg = negated(&ref_text);
         let mut renderings = Vec::new();
         let docs: BTreeSet<usize> = c.iter().map(|&i| units[i].doc).collect();
         for d in docs {
-            let Some(&ui) = c.iter().filter(|&&i| units[i].doc == d).max_by_key(|&&i| units[i].words.len()) else { continue };
+            let Some(&ui) = c
+                .iter()
+                .filter(|&&i| units[i].doc == d)
+                .max_by_key(|&&i| units[i].words.len())
+            else {
+                continue;
+            };
             let u = &units[ui];
             let t = text_of(u);
             let (label, with_diff) = if u.words == reference.words {
-                (if u.partial { RenderingLabel::Partial } else { RenderingLabel::Verbatim }, false)
+                (
+                    if u.partial {
+                        RenderingLabel::Partial
+                    } else {
+                        RenderingLabel::Verbatim
+                    },
+                    false,
+                )
             } else if contained(&u.words, &reference.words) {
                 (RenderingLabel::Partial, false)
             } else if negated(&t) != ref_neg {
@@ -224,14 +281,26 @@ pub fn renderings(articles: &[ArticleReport], services: Services<'_>) -> Vec<Quo
                 (RenderingLabel::Altered, true)
             };
             let a = &articles[d].document;
-            renderings.push(Rendering { evidence: Evidence::new(&a.id, &a.text, u.span), label, diff: if with_diff { diff(&ref_text, &t) } else { Vec::new() } });
+            renderings.push(Rendering {
+                evidence: Evidence::new(&a.id, &a.text, u.span),
+                label,
+                diff: if with_diff {
+                    diff(&ref_text, &t)
+                } else {
+                    Vec::new()
+                },
+            });
         }
         let speaker = c
             .iter()
             .filter_map(|&i| units[i].speaker.clone())
             .min_by_key(|(_, anon)| *anon)
             .map(|(n, _)| n);
-        out.push(QuotedStatement { speaker, text: ref_text, renderings });
+        out.push(QuotedStatement {
+            speaker,
+            text: ref_text,
+            renderings,
+        });
         refs.push(reference.clone());
     }
     add_paraphrases(articles, &mut out, &refs, services);
@@ -245,19 +314,40 @@ struct Candidate {
     span: Span,
     shared: usize,
     ratio: f32,
+    /// Words of the speaker's name or description the sentence repeats.
+    voiced: usize,
 }
 
 /// Finds outlets that carry a statement in their own words.
-fn add_paraphrases(articles: &[ArticleReport], out: &mut [QuotedStatement], refs: &[Unit], services: Services<'_>) {
+fn add_paraphrases(
+    articles: &[ArticleReport],
+    out: &mut [QuotedStatement],
+    refs: &[Unit],
+    services: Services<'_>,
+) {
     let mut cands: Vec<Candidate> = Vec::new();
     for (d, a) in articles.iter().enumerate() {
         let text = a.document.text.as_str();
         let quotes: Vec<Span> = a.analysis.quotes.iter().map(|q| q.span).collect();
-        for s in a.analysis.sentences.iter().filter(|s| matches!(s.kind, BlockKind::Body | BlockKind::Standfirst)) {
+        for s in a
+            .analysis
+            .sentences
+            .iter()
+            .filter(|s| matches!(s.kind, BlockKind::Body | BlockKind::Standfirst))
+        {
             // The part of the sentence outside quotation: up to the first quotation.
-            let first_q = quotes.iter().filter(|q| s.span.overlaps(**q)).map(|q| q.start).min();
+            let first_q = quotes
+                .iter()
+                .filter(|q| s.span.overlaps(**q))
+                .map(|q| q.start)
+                .min();
             let span = match first_q {
-                Some(q) => Span::new(s.span.start, q.saturating_sub(1).max(s.span.start)).trim(text),
+                Some(q) => {
+                    // Up to the opening mark, which may be several bytes long.
+                    let before = text.get(s.span.start..q).unwrap_or("");
+                    let kept = before.trim_end_matches(['“', '"', '‘', '«', ' ']).len();
+                    Span::new(s.span.start, s.span.start + kept).trim(text)
+                }
                 None => s.span,
             };
             let own = span.text(text);
@@ -266,25 +356,38 @@ fn add_paraphrases(articles: &[ArticleReport], out: &mut [QuotedStatement], refs
             }
             let own_words: BTreeSet<String> = lower_words(own).into_iter().collect();
             for (k, (st, r)) in out.iter().zip(refs).enumerate() {
-                if st.renderings.iter().any(|x| x.evidence.doc == a.document.id) {
+                if st
+                    .renderings
+                    .iter()
+                    .any(|x| x.evidence.doc == a.document.id)
+                {
                     continue;
                 }
                 // The speaker's own name words are not part of what was said.
-                let speaker_words: BTreeSet<String> = st.speaker.as_deref().map(roots).unwrap_or_default();
+                let speaker_words: BTreeSet<String> =
+                    st.speaker.as_deref().map(roots).unwrap_or_default();
                 let cue = st.speaker.as_deref().is_some_and(|sp| {
                     let ws = lower_words(sp);
                     let anonymous = r.speaker.as_ref().is_some_and(|(_, a)| *a);
                     if anonymous {
-                        ws.last().is_some_and(|h| own_words.iter().any(|w| w.starts_with(h.trim_end_matches('s'))))
+                        ws.last().is_some_and(|h| {
+                            own_words
+                                .iter()
+                                .any(|w| w.starts_with(h.trim_end_matches('s')))
+                        })
                     } else {
                         ws.last().is_some_and(|h| own_words.contains(h))
                     }
                 });
-                let a_roots: BTreeSet<String> = r.roots.difference(&speaker_words).cloned().collect();
-                let b_roots: BTreeSet<String> = roots(own).difference(&speaker_words).cloned().collect();
+                let voiced = speaker_words.intersection(&roots(own)).count();
+                let a_roots: BTreeSet<String> =
+                    r.roots.difference(&speaker_words).cloned().collect();
+                let b_roots: BTreeSet<String> =
+                    roots(own).difference(&speaker_words).cloned().collect();
                 let (shared, ratio) = overlap(&a_roots, &b_roots);
                 let need = a_roots.len().min(3);
-                let mut ok = (cue && shared >= need && shared >= 1 && ratio >= 0.3) || (shared >= 4 && ratio >= 0.5);
+                let mut ok = (cue && shared >= need && shared >= 1 && ratio >= 0.3)
+                    || (shared >= 4 && ratio >= 0.5);
                 if !ok && cue && shared >= 2 {
                     if let Some(e) = services.embedder {
                         if let Ok(v) = e.embed(&[st.text.as_str(), own]) {
@@ -295,29 +398,54 @@ fn add_paraphrases(articles: &[ArticleReport], out: &mut [QuotedStatement], refs
                     }
                 }
                 if ok {
-                    cands.push(Candidate { statement: k, doc: d, span, shared, ratio });
+                    cands.push(Candidate {
+                        statement: k,
+                        doc: d,
+                        span,
+                        shared,
+                        ratio,
+                        voiced,
+                    });
                 }
             }
         }
     }
     // Each sentence renders one statement, and each outlet one sentence per statement: the best.
-    cands.sort_by(|a, b| b.shared.cmp(&a.shared).then(b.ratio.total_cmp(&a.ratio)));
+    cands.sort_by(|a, b| {
+        (b.shared + b.voiced)
+            .cmp(&(a.shared + a.voiced))
+            .then(b.ratio.total_cmp(&a.ratio))
+    });
     let mut used: Vec<(usize, Span)> = Vec::new();
     for c in cands {
         if used.contains(&(c.doc, c.span)) {
             continue;
         }
         let a = &articles[c.doc].document;
-        let Some(st) = out.get_mut(c.statement) else { continue };
+        let Some(st) = out.get_mut(c.statement) else {
+            continue;
+        };
         if st.renderings.iter().any(|r| r.evidence.doc == a.id) {
             continue;
         }
         used.push((c.doc, c.span));
         let own = c.span.text(&a.text);
         let inverted = c.ratio >= 0.6 && negated(own) != negated(&st.text);
-        let label = if inverted { RenderingLabel::Inverted } else { RenderingLabel::Paraphrase };
-        let d = if inverted { diff(&st.text, own) } else { Vec::new() };
-        st.renderings.push(Rendering { evidence: Evidence::new(&a.id, &a.text, c.span), label, diff: d });
+        let label = if inverted {
+            RenderingLabel::Inverted
+        } else {
+            RenderingLabel::Paraphrase
+        };
+        let d = if inverted {
+            diff(&st.text, own)
+        } else {
+            Vec::new()
+        };
+        st.renderings.push(Rendering {
+            evidence: Evidence::new(&a.id, &a.text, c.span),
+            label,
+            diff: d,
+        });
     }
 }
 
@@ -327,7 +455,9 @@ mod tests {
 
     #[test]
     fn polarity_reads_superlatives_as_assertions() {
-        assert!(!negated("There is no higher duty for the mayor than the safety of the crews."));
+        assert!(!negated(
+            "There is no higher duty for the mayor than the safety of the crews."
+        ));
         assert!(negated("The mayor does not put the crews first."));
         assert!(negated("We will not sign nor negotiate."));
         assert!(!negated("The board took the decision lightly."));
@@ -336,13 +466,26 @@ mod tests {
     #[test]
     fn diff_marks_changed_words() {
         let d = diff("the crews come first", "the crews come last");
-        assert_eq!(d, vec![DiffOp::Same("the crews come".into()), DiffOp::Added("last".into()), DiffOp::Dropped("first".into())]);
+        assert_eq!(
+            d,
+            vec![
+                DiffOp::Same("the crews come".into()),
+                DiffOp::Added("last".into()),
+                DiffOp::Dropped("first".into())
+            ]
+        );
     }
 
     #[test]
     fn sentences_of_a_quotation() {
         let t = "We wait. Then we sail, she said. U.S. ships too.";
-        let s: Vec<&str> = split_sentences(t, Span::new(0, t.len())).iter().map(|s| s.text(t)).collect();
-        assert_eq!(s, vec!["We wait.", "Then we sail, she said.", "U.S. ships too."]);
+        let s: Vec<&str> = split_sentences(t, Span::new(0, t.len()))
+            .iter()
+            .map(|s| s.text(t))
+            .collect();
+        assert_eq!(
+            s,
+            vec!["We wait.", "Then we sail, she said.", "U.S. ships too."]
+        );
     }
 }

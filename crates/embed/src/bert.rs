@@ -85,7 +85,7 @@ impl BertConfig {
                 .and_then(|x| x.as_f64())
                 .unwrap_or(1e-12) as f32,
         };
-        if cfg.hidden % cfg.heads != 0 {
+        if cfg.hidden / cfg.heads * cfg.heads != cfg.hidden {
             return Err(EmbedError::corrupt(
                 file,
                 format!(
@@ -191,7 +191,7 @@ impl Linear {
     }
 
     /// Concatenates layers with the same input along the output (for fused Q/K/V).
-    fn concat(parts: &[Linear]) -> Result<Self, EmbedError> {
+    pub(crate) fn concat(parts: &[Linear]) -> Result<Self, EmbedError> {
         let wts: Vec<&Tensor> = parts.iter().map(|p| &p.wt).collect();
         let wt = Tensor::cat(&wts, 1)?.contiguous()?;
         let bias = parts.iter().flat_map(|p| p.bias.iter().copied()).collect();
@@ -256,13 +256,95 @@ impl Linear {
     }
 }
 
-struct Layer {
-    qkv: Linear,
+/// A LayerNorm's (gamma, beta).
+pub(crate) type Norm = (Vec<f32>, Vec<f32>);
+
+/// Reads the LayerNorm `name.weight` / `name.bias`, both of width `h`.
+pub(crate) fn load_norm(w: &Weights, name: &str, h: usize) -> Result<Norm, EmbedError> {
+    Ok((
+        w.vec(&format!("{name}.weight"), &[h])?,
+        w.vec(&format!("{name}.bias"), &[h])?,
+    ))
+}
+
+/// The part of a post-LayerNorm transformer layer after self-attention: output projection,
+/// residual + LayerNorm, GELU feed-forward, residual + LayerNorm. BERT and DeBERTa share it
+/// (and its tensor names).
+pub(crate) struct Block {
     attn_out: Linear,
-    ln1: (Vec<f32>, Vec<f32>),
+    ln1: Norm,
     up: Linear,
     down: Linear,
-    ln2: (Vec<f32>, Vec<f32>),
+    ln2: Norm,
+    eps: f32,
+}
+
+impl Block {
+    /// Loads the block of the layer whose tensor names start with `layer` (e.g.
+    /// `bert.encoder.layer.3`).
+    pub(crate) fn load(
+        w: &Weights,
+        layer: &str,
+        h: usize,
+        inter: usize,
+        eps: f32,
+    ) -> Result<Self, EmbedError> {
+        Ok(Block {
+            attn_out: w.linear(&format!("{layer}.attention.output.dense"), h, h)?,
+            ln1: load_norm(w, &format!("{layer}.attention.output.LayerNorm"), h)?,
+            up: w.linear(&format!("{layer}.intermediate.dense"), inter, h)?,
+            down: w.linear(&format!("{layer}.output.dense"), h, inter)?,
+            ln2: load_norm(w, &format!("{layer}.output.LayerNorm"), h)?,
+            eps,
+        })
+    }
+
+    /// Updates the `n` rows of `x` in place, given the attention context `ctx` (`[n, h]`).
+    pub(crate) fn finish(&self, x: &mut [f32], n: usize, ctx: Vec<f32>) -> Result<(), EmbedError> {
+        let h = self.attn_out.out;
+        let eps = self.eps;
+        self.attn_out.matmul_owned_then(ctx, n, |y| {
+            x.par_chunks_mut(h * ROWS_PER_TASK)
+                .zip(y.par_chunks(h * ROWS_PER_TASK))
+                .for_each(|(xr, yr)| {
+                    math::bias_residual_layer_norm(
+                        xr,
+                        yr,
+                        &self.attn_out.bias,
+                        &self.ln1.0,
+                        &self.ln1.1,
+                        eps,
+                    )
+                });
+        })?;
+        let inter_w = self.up.out;
+        let inter = self.up.matmul_then(x, n, |y| {
+            let mut out = y.to_vec();
+            out.par_chunks_mut(inter_w * ROWS_PER_TASK)
+                .for_each(|o| math::bias_gelu_rows(o, &self.up.bias));
+            out
+        })?;
+        self.down.matmul_owned_then(inter, n, |y| {
+            x.par_chunks_mut(h * ROWS_PER_TASK)
+                .zip(y.par_chunks(h * ROWS_PER_TASK))
+                .for_each(|(xr, yr)| {
+                    math::bias_residual_layer_norm(
+                        xr,
+                        yr,
+                        &self.down.bias,
+                        &self.ln2.0,
+                        &self.ln2.1,
+                        eps,
+                    )
+                });
+        })?;
+        Ok(())
+    }
+}
+
+struct Layer {
+    qkv: Linear,
+    rest: Block,
 }
 
 /// A BERT encoder (embeddings and transformer layers, no head).
@@ -271,7 +353,7 @@ pub(crate) struct Bert {
     word: Vec<f32>,
     pos: Vec<f32>,
     typ: Vec<f32>,
-    emb_ln: (Vec<f32>, Vec<f32>),
+    emb_ln: Norm,
     layers: Vec<Layer>,
 }
 
@@ -283,32 +365,22 @@ pub(crate) struct Seq<'a> {
 }
 
 /// Rows handed to one parallel task of an element-wise pass: enough to amortise scheduling.
-const ROWS_PER_TASK: usize = 16;
+pub(crate) const ROWS_PER_TASK: usize = 16;
 
 impl Bert {
     /// Loads the encoder whose tensor names start with `prefix` ("" or "bert.").
     pub(crate) fn load(w: &Weights, cfg: BertConfig, prefix: &str) -> Result<Self, EmbedError> {
         let h = cfg.hidden;
         let p = |s: &str| format!("{prefix}{s}");
-        let ln = |name: &str| -> Result<(Vec<f32>, Vec<f32>), EmbedError> {
-            Ok((
-                w.vec(&p(&format!("{name}.weight")), &[h])?,
-                w.vec(&p(&format!("{name}.bias")), &[h])?,
-            ))
-        };
         let mut layers = Vec::with_capacity(cfg.layers);
         for i in 0..cfg.layers {
-            let l = format!("encoder.layer.{i}");
-            let q = w.linear(&p(&format!("{l}.attention.self.query")), h, h)?;
-            let k = w.linear(&p(&format!("{l}.attention.self.key")), h, h)?;
-            let v = w.linear(&p(&format!("{l}.attention.self.value")), h, h)?;
+            let l = p(&format!("encoder.layer.{i}"));
+            let q = w.linear(&format!("{l}.attention.self.query"), h, h)?;
+            let k = w.linear(&format!("{l}.attention.self.key"), h, h)?;
+            let v = w.linear(&format!("{l}.attention.self.value"), h, h)?;
             layers.push(Layer {
                 qkv: Linear::concat(&[q, k, v])?,
-                attn_out: w.linear(&p(&format!("{l}.attention.output.dense")), h, h)?,
-                ln1: ln(&format!("{l}.attention.output.LayerNorm"))?,
-                up: w.linear(&p(&format!("{l}.intermediate.dense")), cfg.intermediate, h)?,
-                down: w.linear(&p(&format!("{l}.output.dense")), h, cfg.intermediate)?,
-                ln2: ln(&format!("{l}.output.LayerNorm"))?,
+                rest: Block::load(w, &l, h, cfg.intermediate, cfg.eps)?,
             });
         }
         Ok(Bert {
@@ -321,7 +393,7 @@ impl Bert {
                 &p("embeddings.token_type_embeddings.weight"),
                 &[cfg.type_vocab, h],
             )?,
-            emb_ln: ln("embeddings.LayerNorm")?,
+            emb_ln: load_norm(w, &p("embeddings.LayerNorm"), h)?,
             layers,
             cfg,
         })
@@ -379,41 +451,11 @@ impl Bert {
         n: usize,
         offsets: &[usize],
     ) -> Result<(), EmbedError> {
-        let h = self.cfg.hidden;
-        let eps = self.cfg.eps;
         // Attention reads the Q/K/V product in place and adds the bias as it gathers.
         let ctx = l
             .qkv
             .matmul_then(x, n, |y| self.attention(y, &l.qkv.bias, n, offsets))?;
-        l.attn_out.matmul_owned_then(ctx, n, |y| {
-            x.par_chunks_mut(h * ROWS_PER_TASK)
-                .zip(y.par_chunks(h * ROWS_PER_TASK))
-                .for_each(|(xr, yr)| {
-                    math::bias_residual_layer_norm(
-                        xr,
-                        yr,
-                        &l.attn_out.bias,
-                        &l.ln1.0,
-                        &l.ln1.1,
-                        eps,
-                    )
-                });
-        })?;
-        let inter_w = self.cfg.intermediate;
-        let inter = l.up.matmul_then(x, n, |y| {
-            let mut out = y.to_vec();
-            out.par_chunks_mut(inter_w * ROWS_PER_TASK)
-                .for_each(|o| math::bias_gelu_rows(o, &l.up.bias));
-            out
-        })?;
-        l.down.matmul_owned_then(inter, n, |y| {
-            x.par_chunks_mut(h * ROWS_PER_TASK)
-                .zip(y.par_chunks(h * ROWS_PER_TASK))
-                .for_each(|(xr, yr)| {
-                    math::bias_residual_layer_norm(xr, yr, &l.down.bias, &l.ln2.0, &l.ln2.1, eps)
-                });
-        })?;
-        Ok(())
+        l.rest.finish(x, n, ctx)
     }
 
     /// Multi-head self-attention of each sequence over itself; `qkv` rows are [Q | K | V]
@@ -494,7 +536,7 @@ impl Bert {
 /// Dot product with eight independent partial sums, so the compiler can use SIMD lanes
 /// (a single running sum fixes the order of float additions and stays scalar).
 #[inline]
-fn dot(a: &[f32], b: &[f32]) -> f32 {
+pub(crate) fn dot(a: &[f32], b: &[f32]) -> f32 {
     let mut acc = [0f32; 8];
     let (ac, bc) = (a.chunks_exact(8), b.chunks_exact(8));
     let tail: f32 = ac

@@ -13,6 +13,7 @@
 
 mod bert;
 mod cross;
+mod deberta;
 mod error;
 mod math;
 mod minilm;

@@ -170,8 +170,7 @@ impl ModelStore {
         let dest = self.minilm_dir();
         replace_dir(&model_dir, &dest, &tmp.path)?;
         progress(&format!("installed in {}", dest.display()));
-        self.minilm()
-            .ok_or_else(|| EmbedError::ModelMissing { dir: dest })
+        self.minilm().ok_or(EmbedError::ModelMissing { dir: dest })
     }
 
     /// Downloads a cross-encoder (`owner/name`) from the Hugging Face hub into `hf/`.
@@ -461,9 +460,9 @@ mod tests {
             ("XDG_CACHE_HOME", "/x"),
             ("HOME", "/h"),
         ]);
-        let s = ModelStore::locate_with(Some("/e".into()), &all).ok();
+        let s = ModelStore::locate_with(Some("/e".into()), all).ok();
         assert_eq!(s.map(|s| s.root), Some(PathBuf::from("/e")));
-        let s = ModelStore::locate_with(None, &all).ok();
+        let s = ModelStore::locate_with(None, all).ok();
         assert_eq!(s.map(|s| s.root), Some(PathBuf::from("/m")));
         let s =
             ModelStore::locate_with(None, env(&[("XDG_CACHE_HOME", "/x"), ("HOME", "/h")])).ok();

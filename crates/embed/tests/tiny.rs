@@ -292,15 +292,14 @@ fn corrupt_and_missing_models_are_typed_errors() {
 fn hub_fetch_fails_fast_and_clearly_when_unreachable() {
     let tmp = tempfile::tempdir().expect("tempdir");
     let store = ModelStore::at(tmp.path());
-    let err = store.fetch_hf("../evil", |_| {}).err().expect("refused");
+    let err = store.fetch_hf("../evil", |_| {}).expect_err("refused");
     assert!(matches!(err, EmbedError::HubUnavailable { .. }), "{err}");
     // Point at a closed local port so the test never leaves the machine.
     std::env::set_var("HF_ENDPOINT", "http://127.0.0.1:9");
     let t = std::time::Instant::now();
     let err = store
         .fetch_hf("cross-encoder/nli-deberta-v3-xsmall", |_| {})
-        .err()
-        .expect("unreachable");
+        .expect_err("unreachable");
     assert!(matches!(err, EmbedError::HubUnavailable { .. }), "{err}");
     assert!(t.elapsed().as_secs() < 30);
     assert!(store.list().is_empty());

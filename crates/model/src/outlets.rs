@@ -54,7 +54,11 @@ pub fn registry() -> &'static [RegistryEntry] {
                     .map(str::trim)
                     .filter(|a| !a.is_empty())
                     .collect();
-                Some(RegistryEntry { canonical, kind, aliases })
+                Some(RegistryEntry {
+                    canonical,
+                    kind,
+                    aliases,
+                })
             })
             .collect()
     })
@@ -64,7 +68,10 @@ pub fn registry() -> &'static [RegistryEntry] {
 /// white space collapsed.
 pub fn name_key(name: &str) -> String {
     let lower = name.trim().to_lowercase();
-    let lower = lower.strip_suffix("'s").or_else(|| lower.strip_suffix("’s")).unwrap_or(&lower);
+    let lower = lower
+        .strip_suffix("'s")
+        .or_else(|| lower.strip_suffix("’s"))
+        .unwrap_or(&lower);
     let words: Vec<&str> = lower.split_whitespace().collect();
     let words = match words.first() {
         Some(&"the") if words.len() > 1 => &words[1..],
@@ -84,7 +91,8 @@ pub fn lookup(name: &str) -> Option<&'static RegistryEntry> {
     let bare = name.trim().trim_end_matches("'s").trim_end_matches("’s");
     registry().iter().find(|e| {
         e.names().any(|n| {
-            let short_caps = n.chars().count() <= 3 && n.chars().all(|c| c.is_uppercase() || !c.is_alphabetic());
+            let short_caps =
+                n.chars().count() <= 3 && n.chars().all(|c| c.is_uppercase() || !c.is_alphabetic());
             if short_caps {
                 n == bare
             } else {
@@ -110,7 +118,10 @@ mod tests {
         assert_eq!(canonical("the New York Times"), "New York Times");
         assert_eq!(canonical("CBS"), "CBS News");
         assert_eq!(canonical("Reuters's"), "Reuters");
-        assert_eq!(lookup("Truth Social").map(|e| e.kind), Some(RegistryKind::Platform));
+        assert_eq!(
+            lookup("Truth Social").map(|e| e.kind),
+            Some(RegistryKind::Platform)
+        );
         assert!(lookup("ap").is_none());
         assert!(lookup("Harbour Gazette").is_none());
     }

@@ -1,6 +1,6 @@
 use std::fmt::Write;
 
-use model::{BlockKind, ConflictKind, Evidence, RenderingLabel, Severity, StoryReport};
+use model::{BlockKind, ConflictKind, Evidence, OutletSource, RenderingLabel, Severity, StoryReport};
 
 /// Escapes text for Markdown: characters that could start markup are backslash-escaped, HTML
 /// is neutralised, and line breaks become spaces, so article text stays text.
@@ -56,7 +56,7 @@ pub fn render_markdown(r: &StoryReport) -> String {
             "| {} | {} ({}) | {} | {} | {} |",
             escape_md(&d.id),
             escape_md(&d.outlet.name),
-            format!("{:?}", d.outlet.source).to_lowercase(),
+            outlet_source(d.outlet.source),
             escape_md(d.title.as_deref().unwrap_or("—")),
             a.analysis.sentences.len(),
             removed
@@ -201,6 +201,17 @@ pub fn render_markdown(r: &StoryReport) -> String {
         let _ = writeln!(o, "- {sev}: {}: {}", escape_md(&d.source), escape_md(&d.message));
     }
     o
+}
+
+fn outlet_source(s: OutletSource) -> &'static str {
+    match s {
+        OutletSource::Jsonl => "JSON Lines record",
+        OutletSource::SiteName => "og:site_name",
+        OutletSource::JsonLd => "JSON-LD publisher",
+        OutletSource::CanonicalHost => "canonical host",
+        OutletSource::SelfReference => "named in its own text",
+        OutletSource::FileName => "file name",
+    }
 }
 
 fn section(o: &mut String, title: &str, empty: bool) {

@@ -6,10 +6,15 @@ use std::sync::OnceLock;
 use model::EntityKind;
 
 fn lines(text: &'static str) -> impl Iterator<Item = &'static str> {
-    text.lines().map(str::trim).filter(|l| !l.is_empty() && !l.starts_with('#'))
+    text.lines()
+        .map(str::trim)
+        .filter(|l| !l.is_empty() && !l.starts_with('#'))
 }
 
-fn set(cell: &'static OnceLock<HashSet<&'static str>>, text: &'static str) -> &'static HashSet<&'static str> {
+fn set(
+    cell: &'static OnceLock<HashSet<&'static str>>,
+    text: &'static str,
+) -> &'static HashSet<&'static str> {
     cell.get_or_init(|| lines(text).collect())
 }
 
@@ -62,16 +67,135 @@ pub(crate) fn org_word(lower: &str) -> Option<(EntityKind, bool)> {
 /// Function words: never a name on their own, and never a descriptor's modifier.
 pub(crate) fn is_function_word(lower: &str) -> bool {
     const W: &[&str] = &[
-        "a", "an", "the", "this", "that", "these", "those", "and", "or", "but", "nor", "so", "yet", "if", "then", "than",
-        "as", "at", "by", "for", "from", "in", "into", "of", "on", "onto", "to", "with", "without", "about", "after",
-        "before", "since", "until", "while", "when", "where", "who", "whom", "whose", "which", "what", "why", "how",
-        "he", "she", "it", "they", "we", "you", "i", "his", "her", "its", "their", "our", "your", "my", "him", "them",
-        "us", "is", "are", "was", "were", "be", "been", "being", "has", "have", "had", "do", "does", "did", "will",
-        "would", "can", "could", "may", "might", "must", "shall", "should", "not", "no", "also", "however",
-        "meanwhile", "moreover", "nevertheless", "although", "though", "despite", "because", "according", "there",
-        "here", "all", "both", "each", "every", "any", "some", "many", "most", "more", "such", "only", "even",
-        "still", "just", "over", "under", "between", "against", "during", "through", "around", "among", "via",
-        "last", "next", "similarly", "additionally", "consequently", "likewise", "instead", "later", "earlier",
+        "a",
+        "an",
+        "the",
+        "this",
+        "that",
+        "these",
+        "those",
+        "and",
+        "or",
+        "but",
+        "nor",
+        "so",
+        "yet",
+        "if",
+        "then",
+        "than",
+        "as",
+        "at",
+        "by",
+        "for",
+        "from",
+        "in",
+        "into",
+        "of",
+        "on",
+        "onto",
+        "to",
+        "with",
+        "without",
+        "about",
+        "after",
+        "before",
+        "since",
+        "until",
+        "while",
+        "when",
+        "where",
+        "who",
+        "whom",
+        "whose",
+        "which",
+        "what",
+        "why",
+        "how",
+        "he",
+        "she",
+        "it",
+        "they",
+        "we",
+        "you",
+        "i",
+        "his",
+        "her",
+        "its",
+        "their",
+        "our",
+        "your",
+        "my",
+        "him",
+        "them",
+        "us",
+        "is",
+        "are",
+        "was",
+        "were",
+        "be",
+        "been",
+        "being",
+        "has",
+        "have",
+        "had",
+        "do",
+        "does",
+        "did",
+        "will",
+        "would",
+        "can",
+        "could",
+        "may",
+        "might",
+        "must",
+        "shall",
+        "should",
+        "not",
+        "no",
+        "also",
+        "however",
+        "meanwhile",
+        "moreover",
+        "nevertheless",
+        "although",
+        "though",
+        "despite",
+        "because",
+        "according",
+        "there",
+        "here",
+        "all",
+        "both",
+        "each",
+        "every",
+        "any",
+        "some",
+        "many",
+        "most",
+        "more",
+        "such",
+        "only",
+        "even",
+        "still",
+        "just",
+        "over",
+        "under",
+        "between",
+        "against",
+        "during",
+        "through",
+        "around",
+        "among",
+        "via",
+        "last",
+        "next",
+        "similarly",
+        "additionally",
+        "consequently",
+        "likewise",
+        "instead",
+        "later",
+        "earlier",
     ];
     W.contains(&lower)
 }
@@ -79,8 +203,8 @@ pub(crate) fn is_function_word(lower: &str) -> bool {
 /// Prepositions: a name right after one is not the subject of a clause.
 pub(crate) fn is_preposition(lower: &str) -> bool {
     const W: &[&str] = &[
-        "of", "to", "about", "against", "at", "for", "from", "on", "upon", "over", "toward", "towards", "between",
-        "than", "into", "like", "please", "give", "giving",
+        "of", "to", "about", "against", "at", "for", "from", "on", "upon", "over", "toward",
+        "towards", "between", "than", "into", "like", "please", "give", "giving",
     ];
     W.contains(&lower)
 }
@@ -93,7 +217,9 @@ pub(crate) fn is_person_pronoun(lower: &str) -> bool {
 /// Determiners and counts that open a description ("a", "two", "several").
 pub(crate) fn determiner_count(lower: &str) -> Option<Option<u32>> {
     let n = match lower {
-        "a" | "an" | "the" | "some" | "several" | "multiple" | "many" | "unnamed" | "anonymous" => None,
+        "a" | "an" | "the" | "some" | "several" | "multiple" | "many" | "unnamed" | "anonymous" => {
+            None
+        }
         "one" => Some(1),
         "two" => Some(2),
         "three" => Some(3),
@@ -113,7 +239,26 @@ pub(crate) fn determiner_count(lower: &str) -> Option<Option<u32>> {
 pub(crate) fn is_auxiliary(lower: &str) -> bool {
     matches!(
         lower,
-        "has" | "have" | "had" | "was" | "were" | "is" | "are" | "did" | "does" | "do" | "also" | "then" | "later"
-            | "again" | "would" | "will" | "previously" | "separately" | "further" | "publicly" | "once"
+        "has"
+            | "have"
+            | "had"
+            | "was"
+            | "were"
+            | "is"
+            | "are"
+            | "did"
+            | "does"
+            | "do"
+            | "also"
+            | "then"
+            | "later"
+            | "again"
+            | "would"
+            | "will"
+            | "previously"
+            | "separately"
+            | "further"
+            | "publicly"
+            | "once"
     )
 }

@@ -42,14 +42,18 @@ fn takes_dot(word: &str) -> bool {
         return true;
     }
     // Abbreviated titles keep their stop ("Sen.", "Lt.", "Ms.").
-    const ABBR: &[&str] =
-        &["Sen", "Rep", "Gov", "Gen", "Lt", "Col", "Maj", "Capt", "Sgt", "Adm", "Cmdr", "Dr", "Mr", "Mrs", "Ms", "Mx", "Prof", "Jr", "Sr", "St", "Inc", "Corp", "Ltd", "Co"];
+    const ABBR: &[&str] = &[
+        "Sen", "Rep", "Gov", "Gen", "Lt", "Col", "Maj", "Capt", "Sgt", "Adm", "Cmdr", "Dr", "Mr",
+        "Mrs", "Ms", "Mx", "Prof", "Jr", "Sr", "St", "Inc", "Corp", "Ltd", "Co",
+    ];
     ABBR.contains(&word)
 }
 
 /// Tokens of `span` of `text`, in order.
 pub(crate) fn tokens(text: &str, span: Span) -> Vec<Tok<'_>> {
-    let Some(s) = span.get(text) else { return Vec::new() };
+    let Some(s) = span.get(text) else {
+        return Vec::new();
+    };
     let base = span.start;
     let chars: Vec<(usize, char)> = s.char_indices().collect();
     let mut out = Vec::new();
@@ -62,7 +66,12 @@ pub(crate) fn tokens(text: &str, span: Span) -> Vec<Tok<'_>> {
         }
         if !c.is_alphanumeric() {
             let end = chars.get(i + 1).map_or(s.len(), |&(p, _)| p);
-            out.push(Tok { span: Span::new(base + pos, base + end), text: &s[pos..end], word: false, possessive: false });
+            out.push(Tok {
+                span: Span::new(base + pos, base + end),
+                text: &s[pos..end],
+                word: false,
+                possessive: false,
+            });
             i += 1;
             continue;
         }
@@ -70,7 +79,8 @@ pub(crate) fn tokens(text: &str, span: Span) -> Vec<Tok<'_>> {
         while j < chars.len() {
             let cj = chars[j].1;
             let next_alnum = chars.get(j + 1).is_some_and(|&(_, n)| n.is_alphanumeric());
-            if cj.is_alphanumeric() || (matches!(cj, '.' | '-' | '\'' | '’' | '&') && next_alnum) {
+            if cj.is_alphanumeric() || (matches!(cj, '.' | '-' | '\'' | '’' | '&') && next_alnum)
+            {
                 j += 1;
             } else {
                 break;
@@ -89,7 +99,10 @@ pub(crate) fn tokens(text: &str, span: Span) -> Vec<Tok<'_>> {
         }
         // A plural possessive ("Workers’") or a stop that belongs to the word ("U.S.", "Lt.").
         if let Some(&(_, n)) = chars.get(j) {
-            if matches!(n, '\'' | '’') && word.ends_with('s') && !chars.get(j + 1).is_some_and(|&(_, m)| m.is_alphanumeric()) {
+            if matches!(n, '\'' | '’')
+                && word.ends_with('s')
+                && !chars.get(j + 1).is_some_and(|&(_, m)| m.is_alphanumeric())
+            {
                 possessive = true;
                 j += 1;
             } else if n == '.' && takes_dot(word) {
@@ -99,7 +112,12 @@ pub(crate) fn tokens(text: &str, span: Span) -> Vec<Tok<'_>> {
             }
         }
         let _ = end;
-        out.push(Tok { span: Span::new(base + pos, base + pos + word.len()), text: word, word: true, possessive });
+        out.push(Tok {
+            span: Span::new(base + pos, base + pos + word.len()),
+            text: word,
+            word: true,
+            possessive,
+        });
         i = j;
     }
     out
@@ -114,7 +132,12 @@ mod tests {
         let t = "Lt. Gen. Ana Ruiz’s U.S. office, the Workers’ Union.";
         let toks = tokens(t, Span::new(0, t.len()));
         let words: Vec<&str> = toks.iter().map(|t| t.text).collect();
-        assert_eq!(words, vec!["Lt.", "Gen.", "Ana", "Ruiz", "U.S.", "office", ",", "the", "Workers", "Union", "."]);
+        assert_eq!(
+            words,
+            vec![
+                "Lt.", "Gen.", "Ana", "Ruiz", "U.S.", "office", ",", "the", "Workers", "Union", "."
+            ]
+        );
         assert!(toks[3].possessive && toks[8].possessive);
         assert_eq!(toks[4].span.text(t), "U.S.");
     }

@@ -43,6 +43,25 @@ pub fn key_of(lower: &str) -> String {
     s.chars().take(KEY_LEN).collect()
 }
 
+/// Key terms of the content words, with "not (yet) clear" read as "unclear" so that both
+/// wordings of an uncertainty meet.
+fn keys_of(ws: &[crate::text::Word]) -> Vec<String> {
+    let mut out = Vec::with_capacity(ws.len());
+    for (i, w) in ws.iter().enumerate() {
+        if w.lower == "clear" {
+            let prev = |k: usize| i.checked_sub(k).and_then(|j| ws.get(j)).map(|w| w.lower.as_str());
+            if prev(1) == Some("not") || (prev(1) == Some("yet") && prev(2) == Some("not")) {
+                out.push(key_of("unclear"));
+                continue;
+            }
+        }
+        if !is_stopword(&w.lower) {
+            out.push(key_of(&w.lower));
+        }
+    }
+    out
+}
+
 /// Every statement of every article. An article without statements falls back to its body
 /// sentences, so that crosscheck works on any analysis.
 pub fn collect(articles: &[ArticleReport]) -> Vec<Stmt> {
@@ -71,7 +90,7 @@ pub fn collect(articles: &[ArticleReport]) -> Vec<Stmt> {
             }
             let ws = words(t);
             let lower: Vec<String> = ws.iter().map(|w| w.lower.clone()).collect();
-            let keys: Vec<String> = ws.iter().filter(|w| !is_stopword(&w.lower)).map(|w| key_of(&w.lower)).collect();
+            let keys = keys_of(&ws);
             let sentence = a.analysis.sentences.get(st.sentence).map_or(st.span, |s| s.span);
             let quoted = quoted_share(t) > 0.6;
             out.push(Stmt {

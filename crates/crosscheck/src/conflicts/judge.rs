@@ -20,12 +20,21 @@ impl RuleJudge {
     /// One judgement, for one pair.
     pub fn judge_one(premise: &str, hypothesis: &str) -> Judgement {
         let (lp, lh) = (lower(premise), lower(hypothesis));
-        let keys = |l: &[String]| -> HashSet<String> { l.iter().filter(|w| !is_stopword(w)).map(|w| key_of(w)).collect() };
+        let keys = |l: &[String]| -> HashSet<String> {
+            l.iter()
+                .filter(|w| !is_stopword(w))
+                .map(|w| key_of(w))
+                .collect()
+        };
         let (kp, kh) = (keys(&lp), keys(&lh));
         let smaller = kp.len().min(kh.len()).max(1) as f32;
         let overlap = kp.intersection(&kh).count() as f32 / smaller;
         if overlap < RELATED {
-            return Judgement { entails: 0.1, neutral: 0.85, contradicts: 0.05 };
+            return Judgement {
+                entails: 0.1,
+                neutral: 0.85,
+                contradicts: 0.05,
+            };
         }
         let flipped = lexicon::affirmative(&lp) != lexicon::affirmative(&lh);
         let lex = lexicon::lexicon();
@@ -36,10 +45,22 @@ impl RuleJudge {
                 a.slot == b.slot && a.class != b.class && !cp.contains(&y) && !ch.contains(&x)
             })
         });
-        let c = if flipped ^ antonym { (0.5 + 0.45 * overlap).min(0.95) } else { 0.05 };
-        let e = if c > 0.5 { 0.05 } else { (0.3 + 0.6 * overlap).min(0.9) };
+        let c = if flipped ^ antonym {
+            (0.5 + 0.45 * overlap).min(0.95)
+        } else {
+            0.05
+        };
+        let e = if c > 0.5 {
+            0.05
+        } else {
+            (0.3 + 0.6 * overlap).min(0.9)
+        };
         let n = (1.0 - c - e).max(0.0);
-        Judgement { entails: e, neutral: n, contradicts: c }
+        Judgement {
+            entails: e,
+            neutral: n,
+            contradicts: c,
+        }
     }
 }
 
@@ -64,15 +85,30 @@ mod tests {
     #[test]
     fn polarity_and_antonyms() {
         let j = |a: &str, b: &str| RuleJudge::judge_one(a, b);
-        let c = j("The mayor has no greater priority than the safety of pupils in all schools.", "The mayor does not prioritize the safety of pupils in all schools.");
+        let c = j(
+            "The mayor has no greater priority than the safety of pupils in all schools.",
+            "The mayor does not prioritize the safety of pupils in all schools.",
+        );
         assert!(c.contradicts > 0.5, "{c:?}");
-        let e = j("The mayor has no greater priority than the safety of pupils.", "The mayor prioritizes the safety of pupils.");
+        let e = j(
+            "The mayor has no greater priority than the safety of pupils.",
+            "The mayor prioritizes the safety of pupils.",
+        );
         assert!(e.entails > 0.5, "{e:?}");
-        let v = j("The closure of the bridge is temporary.", "The closure of the bridge is indefinite.");
+        let v = j(
+            "The closure of the bridge is temporary.",
+            "The closure of the bridge is indefinite.",
+        );
         assert!(v.contradicts > 0.5, "{v:?}");
-        let n = j("Wheat prices rose in spring.", "The bridge reopened on Friday.");
+        let n = j(
+            "Wheat prices rose in spring.",
+            "The bridge reopened on Friday.",
+        );
         assert!(n.neutral > 0.5, "{n:?}");
-        let d = j("The minister refused to deny the report.", "The minister confirmed the report.");
+        let d = j(
+            "The minister refused to deny the report.",
+            "The minister confirmed the report.",
+        );
         assert!(d.contradicts < 0.5, "{d:?}");
     }
 }

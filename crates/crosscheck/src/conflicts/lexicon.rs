@@ -25,14 +25,22 @@ pub struct Lexicon {
 impl Lexicon {
     /// The entries of a section of `cues.txt`, each split into words.
     pub fn section<'a>(&'a self, name: &'a str) -> impl Iterator<Item = &'a [String]> + 'a {
-        self.sections.iter().filter(move |(s, _)| s == name).map(|(_, e)| e.as_slice())
+        self.sections
+            .iter()
+            .filter(move |(s, _)| s == name)
+            .map(|(_, e)| e.as_slice())
     }
 }
 
 /// The lists, parsed once.
 pub fn lexicon() -> &'static Lexicon {
     static LEX: OnceLock<Lexicon> = OnceLock::new();
-    LEX.get_or_init(|| parse(include_str!("../../data/cues.txt"), include_str!("../../data/antonyms.tsv")))
+    LEX.get_or_init(|| {
+        parse(
+            include_str!("../../data/cues.txt"),
+            include_str!("../../data/antonyms.tsv"),
+        )
+    })
 }
 
 fn parse(cues: &str, antonyms: &str) -> Lexicon {
@@ -74,7 +82,14 @@ pub fn find_all(words: &[String], phrase: &[String]) -> Vec<usize> {
     if phrase.is_empty() || phrase.len() > words.len() {
         return Vec::new();
     }
-    (0..=words.len() - phrase.len()).filter(|&i| phrase.iter().enumerate().all(|(k, p)| cue_eq(&words[i + k], p))).collect()
+    (0..=words.len() - phrase.len())
+        .filter(|&i| {
+            phrase
+                .iter()
+                .enumerate()
+                .all(|(k, p)| cue_eq(&words[i + k], p))
+        })
+        .collect()
 }
 
 /// A word equals a cue word; the cue "n't" matches any contraction ending in it.
@@ -87,7 +102,9 @@ fn cue_eq(word: &str, cue: &str) -> bool {
 
 /// True when any entry of `section` occurs in `words`.
 pub fn has(words: &[String], section: &str) -> bool {
-    lexicon().section(section).any(|p| !find_all(words, p).is_empty())
+    lexicon()
+        .section(section)
+        .any(|p| !find_all(words, p).is_empty())
 }
 
 /// Where the polarity-turning cues of `words` stand (index of the cue's last word), with
@@ -106,7 +123,9 @@ pub fn negations(words: &[String]) -> Vec<usize> {
                     continue;
                 }
                 // "no greater priority to X than Y": a superlative, not a denial.
-                if comparatives.iter().any(|c| c.first().is_some_and(|c| c == next))
+                if comparatives
+                    .iter()
+                    .any(|c| c.first().is_some_and(|c| c == next))
                     && words.iter().skip(i + 2).take(8).any(|w| w == "than")
                 {
                     continue;
@@ -132,7 +151,7 @@ pub fn negations(words: &[String]) -> Vec<usize> {
 /// Polarity: true when the statement is affirmative (an even number of negations: "refused
 /// to deny" affirms).
 pub fn affirmative(words: &[String]) -> bool {
-    negations(words).len() % 2 == 0
+    negations(words).len() & 1 == 0
 }
 
 /// The antonym classes whose words occur in `words`, as indices into the lexicon's list.
@@ -164,15 +183,20 @@ pub struct Amount {
 /// "three-month" stay whole.
 pub fn raw_words(text: &str) -> Vec<String> {
     text.split_whitespace()
-        .map(|w| w.trim_matches(|c: char| !c.is_alphanumeric()).to_lowercase())
+        .map(|w| {
+            w.trim_matches(|c: char| !c.is_alphanumeric())
+                .to_lowercase()
+        })
         .filter(|w| !w.is_empty())
         .collect()
 }
 
 /// Number words read as values.
 fn number_word(w: &str) -> Option<f64> {
-    const WORDS: [&str; 13] =
-        ["zero", "one", "two", "three", "four", "five", "six", "seven", "eight", "nine", "ten", "eleven", "twelve"];
+    const WORDS: [&str; 13] = [
+        "zero", "one", "two", "three", "four", "five", "six", "seven", "eight", "nine", "ten",
+        "eleven", "twelve",
+    ];
     WORDS.iter().position(|x| *x == w).map(|i| i as f64)
 }
 
@@ -181,8 +205,14 @@ pub fn amounts(words: &[String]) -> Vec<Amount> {
     let lex = lexicon();
     let mut out = Vec::new();
     for (i, w) in words.iter().enumerate() {
-        let digits: String = w.chars().filter(|c| c.is_ascii_digit() || *c == '.').collect();
-        let value = if !digits.is_empty() && w.chars().all(|c| c.is_ascii_digit() || matches!(c, ',' | '.')) {
+        let digits: String = w
+            .chars()
+            .filter(|c| c.is_ascii_digit() || *c == '.')
+            .collect();
+        let value = if !digits.is_empty()
+            && w.chars()
+                .all(|c| c.is_ascii_digit() || matches!(c, ',' | '.'))
+        {
             digits.parse::<f64>().ok()
         } else {
             number_word(w)
@@ -192,13 +222,21 @@ pub fn amounts(words: &[String]) -> Vec<Amount> {
         if w.len() == 4 && w.chars().all(|c| c.is_ascii_digit()) && (1800.0..=2100.0).contains(&v) {
             continue;
         }
-        let Some(unit) = words.get(i + 1) else { continue };
+        let Some(unit) = words.get(i + 1) else {
+            continue;
+        };
         if crate::text::is_stopword(unit) || unit.chars().any(|c| c.is_ascii_digit()) {
             continue;
         }
-        let unit = if matches!(unit.as_str(), "percent" | "per" | "pct") { "%".to_string() } else { unit.clone() };
+        let unit = if matches!(unit.as_str(), "percent" | "per" | "pct") {
+            "%".to_string()
+        } else {
+            unit.clone()
+        };
         let before = |section: &str| {
-            lex.section(section).any(|cue| i >= cue.len() && words[i - cue.len()..i].iter().zip(cue).all(|(a, b)| a == b))
+            lex.section(section).any(|cue| {
+                i >= cue.len() && words[i - cue.len()..i].iter().zip(cue).all(|(a, b)| a == b)
+            })
         };
         let (low, high) = if before("lower_bound") {
             (v, f64::INFINITY)
@@ -229,18 +267,43 @@ mod tests {
         for c in &lex.antonyms {
             assert!(!c.words.is_empty(), "{}/{} has no words", c.slot, c.class);
             // Every slot has at least two classes, or nothing can conflict.
-            assert!(lex.antonyms.iter().filter(|o| o.slot == c.slot).count() >= 2, "slot {}", c.slot);
+            assert!(
+                lex.antonyms.iter().filter(|o| o.slot == c.slot).count() >= 2,
+                "slot {}",
+                c.slot
+            );
         }
         // A word belongs to one class of a slot only.
         for (i, a) in lex.antonyms.iter().enumerate() {
             for b in lex.antonyms.iter().skip(i + 1).filter(|b| b.slot == a.slot) {
-                assert!(a.words.iter().all(|x| !b.words.contains(x)), "{} in two classes of {}", a.class, a.slot);
+                assert!(
+                    a.words.iter().all(|x| !b.words.contains(x)),
+                    "{} in two classes of {}",
+                    a.class,
+                    a.slot
+                );
             }
         }
-        for s in ["negators", "uncertain", "duration_slot", "conditional", "comment", "spoke", "exclusion", "only", "all", "approx"] {
+        for s in [
+            "negators",
+            "uncertain",
+            "duration_slot",
+            "conditional",
+            "comment",
+            "spoke",
+            "exclusion",
+            "only",
+            "all",
+            "approx",
+        ] {
             assert!(lex.section(s).next().is_some(), "section {s} empty");
         }
-        let classes_of = |word: &str| lex.antonyms.iter().filter(|c| c.words.iter().any(|x| x == word)).count();
+        let classes_of = |word: &str| {
+            lex.antonyms
+                .iter()
+                .filter(|c| c.words.iter().any(|x| x == word))
+                .count()
+        };
         assert_eq!(classes_of("temporary"), 1);
         assert_eq!(classes_of("indefinite"), 1);
         assert_eq!(classes_of("rose"), 1);
@@ -249,8 +312,12 @@ mod tests {
 
     #[test]
     fn polarity() {
-        assert!(affirmative(&w("The mayor has no higher aim than the safety of the children in every school.")));
-        assert!(!affirmative(&w("The mayor does not put the safety of the children first.")));
+        assert!(affirmative(&w(
+            "The mayor has no higher aim than the safety of the children in every school."
+        )));
+        assert!(!affirmative(&w(
+            "The mayor does not put the safety of the children first."
+        )));
         assert!(affirmative(&w("The minister refused to deny the report.")));
         assert!(!affirmative(&w("The company fails to meet the standard.")));
         assert!(!affirmative(&w("No one on the board wants a delay.")));
@@ -264,7 +331,10 @@ mod tests {
     fn antonym_classes() {
         let lex = lexicon();
         let names = |t: &str| -> Vec<String> {
-            classes(&w(t)).into_iter().map(|i| format!("{}/{}", lex.antonyms[i].slot, lex.antonyms[i].class)).collect()
+            classes(&w(t))
+                .into_iter()
+                .map(|i| format!("{}/{}", lex.antonyms[i].slot, lex.antonyms[i].class))
+                .collect()
         };
         assert_eq!(names("The closure is temporary."), vec!["duration/bounded"]);
         assert_eq!(names("It was indefinite."), vec!["duration/open"]);
@@ -274,7 +344,9 @@ mod tests {
     #[test]
     fn amounts_with_bounds() {
         let w = |t: &str| raw_words(t);
-        let a = amounts(&w("The union says some 60 jobs depend on it, up from 2019."));
+        let a = amounts(&w(
+            "The union says some 60 jobs depend on it, up from 2019.",
+        ));
         assert_eq!(a.len(), 1);
         assert_eq!(a[0].unit, "jobs");
         assert!((a[0].low - 54.0).abs() < 1e-6);
