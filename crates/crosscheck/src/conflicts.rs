@@ -194,6 +194,16 @@ fn duration_class(lower: &[String], raw: &[String]) -> Option<&'static str> {
             });
         }
     }
+    // An explicit span bounds the event only in a statement about a delay or a pause: "for
+    // four days" of an outage is no duration of the story's event.
+    let delay_keys: HashSet<String> = lex
+        .section("delay_nouns")
+        .filter_map(|d| d.first())
+        .map(|d| key_of(d))
+        .collect();
+    if !lower.iter().any(|w| delay_keys.contains(&key_of(w))) {
+        return None;
+    }
     let unit = |w: &str| {
         lex.section("duration_units")
             .any(|u| u.first().is_some_and(|u| u == w))
@@ -491,7 +501,7 @@ fn comment_rule(al: &Alignment, infos: &[Info], topic: &HashSet<String>, out: &m
     }
     let silent_ids: HashSet<usize> = silent.iter().map(|s| s.0).collect();
     for (j, inf) in infos.iter().enumerate() {
-        if silent_ids.contains(&j) || inf.conditional || !inf.affirmative {
+        if silent_ids.contains(&j) || !inf.affirmative {
             continue;
         }
         let Some(v) = inf.lower.iter().position(|w| is_spoke(w)) else {
@@ -644,7 +654,7 @@ fn scope_rules(al: &Alignment, infos: &[Info], out: &mut Found) {
             // "ADJ N": a modifier restricts what the other says of all.
             let same_fact = al.group_of.get(i).copied().flatten().is_some()
                 && al.group_of.get(i) == al.group_of.get(j);
-            if has_all || !(same_fact || al.sim(i, j) >= 0.35) || phrase_keys.len() < 2 {
+            if has_all || !(same_fact || al.sim(i, j) >= VALUE_SIM) || phrase_keys.len() < 2 {
                 continue;
             }
             let ows = words(&al.stmts[j].text);
@@ -701,12 +711,18 @@ fn inverted_rule(
             }
             // The negation must bear on what both say: a shared key right after it.
             let (neg, pos) = if a.affirmative { (b, a) } else { (a, b) };
+            // At least two of the content words right after the negation are shared ("not taken
+            // this decision lightly" / "took this decision lightly"), so that a paraphrase
+            // sharing one word is no inversion.
             let bears = lexicon::negations(&neg.lower).into_iter().any(|n| {
                 neg.lower
                     .iter()
                     .skip(n + 1)
-                    .take(4)
-                    .any(|w| !is_stopword(w) && pos.keys.contains(&key_of(w)))
+                    .filter(|w| !is_stopword(w))
+                    .take(6)
+                    .filter(|w| pos.keys.contains(&key_of(w)))
+                    .count()
+                    >= 2
             });
             if bears {
                 out.push((
@@ -757,9 +773,15 @@ fn value_rules(al: &Alignment, infos: &[Info], neighbours: &[Vec<(usize, f32)>],
         }
         // Amounts of one unit that cannot both hold.
         let (xa, xb) = (lexicon::amounts(&a.raw), lexicon::amounts(&b.raw));
+        // Spans of time are the duration rule's business, not amounts.
+        let is_time = |u: &str| {
+            lex.section("duration_units")
+                .any(|d| d.first().is_some_and(|d| d == u))
+        };
         let clash = xa
             .iter()
             .map(|m| m.unit.as_str())
+            .filter(|u| !is_time(u))
             .collect::<HashSet<_>>()
             .into_iter()
             .find(|u| {

@@ -6,8 +6,12 @@
 //!   pooling, L2 normalisation) as a [`model::Embedder`].
 //! - [`StaticEmbedder`] is the static tier: a per-token table distilled from the model at fetch
 //!   time, for candidate search over many sentences.
-//! - [`CrossEncoderJudge`] loads a BERT-family NLI sequence classifier from a folder as a
-//!   [`model::Judge`].
+//! - [`CrossEncoderJudge`] loads an NLI sequence classifier from a folder as a
+//!   [`model::Judge`]: BERT-family (`model_type` "bert") or DeBERTa-v2/v3 (`model_type`
+//!   "deberta-v2", e.g. cross-encoder/nli-deberta-v3-xsmall: disentangled attention with
+//!   log-bucketed relative positions, written here on the same packed-batch kernels).
+//!   Settings it does not implement are refused with an error naming `config.json` and the
+//!   field.
 //!
 //! Nothing here prints; long operations report progress through a callback.
 

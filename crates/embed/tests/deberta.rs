@@ -562,7 +562,7 @@ fn check_against_reference(o: &Opts) {
         let have = in_label_order(j);
         let diff = max_diff(&want, &have);
         assert!(
-            diff < 2e-5,
+            diff < 1e-5,
             "{o:?} {pair:?}: {have:?} vs reference {want:?}"
         );
         eprintln!("{} tokens: max difference {diff:.1e}", ids.len());
@@ -570,7 +570,7 @@ fn check_against_reference(o: &Opts) {
         if o.uses_rel() && o.kinds.contains(&"p2c") {
             let off = reference(o, &t, &ids, &types, Ablate::P2c);
             assert!(
-                max_diff(&off, &have) > 1e-3,
+                max_diff(&off, &have) > 1e-4,
                 "p2c makes no visible difference: {}",
                 max_diff(&off, &have)
             );
@@ -578,7 +578,7 @@ fn check_against_reference(o: &Opts) {
         if o.uses_rel() && o.buckets > 0 && ids.len() > o.buckets as usize / 2 + 1 {
             let off = reference(o, &t, &ids, &types, Ablate::Buckets);
             assert!(
-                max_diff(&off, &have) > 1e-3,
+                max_diff(&off, &have) > 1e-4,
                 "buckets make no visible difference: {}",
                 max_diff(&off, &have)
             );
@@ -961,6 +961,6 @@ fn unsupported_settings_and_wrong_shapes_are_refused() {
     c["vocab_size"] = 10.into();
     std::fs::write(tmp.path().join("config.json"), c.to_string()).expect("w");
     let judge = CrossEncoderJudge::load(tmp.path()).expect("loads");
-    let err = judge.judge(&[SHORT]).err().expect("refused").message;
+    let err = judge.judge(&[SHORT]).expect_err("refused").message;
     assert!(err.contains("tokenizer.json"), "{err}");
 }

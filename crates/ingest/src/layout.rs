@@ -370,6 +370,11 @@ pub fn self_reference(text: &str, blocks: &[Block]) -> Option<String> {
                 }
             }
         }
+        for (i, _) in lower.match_indices(" newsletter") {
+            if let Some(name) = s.get(..i).and_then(trailing_capitalised_run) {
+                add(name);
+            }
+        }
         let footer = s.contains('©') || s.contains(" | ");
         if let Some(last) = s.rsplit('|').next().filter(|_| footer).and_then(|p| capitalised_run(p.trim())) {
             add(last);
@@ -380,14 +385,12 @@ pub fn self_reference(text: &str, blocks: &[Block]) -> Option<String> {
 
 /// The run of capitalised words at the start of `s` ("The Moscow Times!" → "The Moscow Times").
 fn capitalised_run(s: &str) -> Option<String> {
-    let mut out: Vec<&str> = Vec::new();
     // "to the Valley Ledger": a lower-case article before the name is not part of it.
     let s = s.strip_prefix("the ").unwrap_or(s);
+    let mut out: Vec<&str> = Vec::new();
     for w in s.split_whitespace() {
-        let core = w.trim_end_matches(|c: char| !c.is_alphanumeric());
-        let starts_upper = core.chars().next().is_some_and(|c| c.is_uppercase());
-        let joiner = matches!(core, "of" | "and" | "&") && !out.is_empty();
-        if !(starts_upper || joiner) || core.is_empty() {
+        let core = if w == "&" { w } else { w.trim_end_matches(|c: char| !c.is_alphanumeric()) };
+        if core.is_empty() || !(starts_upper(core) || (is_joiner(core) && !out.is_empty())) {
             break;
         }
         out.push(core);
@@ -395,13 +398,45 @@ fn capitalised_run(s: &str) -> Option<String> {
             break; // punctuation ends the name
         }
     }
-    while out.last().is_some_and(|w| matches!(*w, "of" | "and" | "&")) {
-        out.pop();
+    name_of(out)
+}
+
+/// The run of capitalised words at the end of `s` ("Read the Harbour Herald" → "Harbour
+/// Herald"), for names that come before a cue ("… Herald newsletter").
+fn trailing_capitalised_run(s: &str) -> Option<String> {
+    let mut out: Vec<&str> = Vec::new();
+    for w in s.split_whitespace().rev() {
+        if w.len() != w.trim_matches(|c: char| !c.is_alphanumeric() && c != '&').len() {
+            break; // punctuation before the name ends it
+        }
+        if !(starts_upper(w) || (is_joiner(w) && !out.is_empty())) {
+            break;
+        }
+        out.push(w);
+    }
+    out.reverse();
+    name_of(out)
+}
+
+fn starts_upper(w: &str) -> bool {
+    w.chars().next().is_some_and(char::is_uppercase)
+}
+
+fn is_joiner(w: &str) -> bool {
+    matches!(w, "of" | "and" | "&")
+}
+
+fn name_of(mut words: Vec<&str>) -> Option<String> {
+    while words.last().is_some_and(|w| is_joiner(w)) {
+        words.pop();
+    }
+    while words.first().is_some_and(|w| is_joiner(w)) {
+        words.remove(0);
     }
     // A lone "The" or a single short word is no name.
-    let name = out.join(" ");
-    let informative = out.iter().filter(|w| **w != "The").count();
-    (informative >= 1 && name.len() >= 4 && out.len() <= 6).then_some(name)
+    let name = words.join(" ");
+    let informative = words.iter().filter(|w| **w != "The").count();
+    (informative >= 1 && name.len() >= 4 && words.len() <= 6).then_some(name)
 }
 
 #[cfg(test)]
@@ -450,6 +485,10 @@ Related headline one\nRelated headline one\n";
     fn finds_self_reference() {
         let blocks = classify(ARTICLE);
         assert_eq!(self_reference(ARTICLE, &blocks).as_deref(), Some("Valley Ledger"));
+        let t = "The library opened a new reading room on Monday, the city said.\n\nSubscribe to Farm & Field Weekly for 2 crowns a week\n";
+        assert_eq!(self_reference(t, &classify(t)).as_deref(), Some("Farm & Field Weekly"));
+        let t = "The library opened a new reading room on Monday, the city said.\n\nThe Valley Herald newsletter: news every Thursday. Sign up here\n";
+        assert_eq!(self_reference(t, &classify(t)).as_deref(), Some("The Valley Herald"));
         let footer = "Body sentence that is long enough to count as text.\n\nNews Roundup: Top Stories | © 2024 | Coastal Courier\n";
         let blocks = classify(footer);
         assert_eq!(self_reference(footer, &blocks).as_deref(), Some("Coastal Courier"));
