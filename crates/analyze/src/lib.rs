@@ -24,5 +24,11 @@ pub fn analyze(doc: &Document) -> ArticleAnalysis {
     let quotes = quotes::quotes(doc, &sentences, &entities);
     let attributions = attributions::attributions(doc, &sentences, &entities, &quotes);
     let statements = statements::statements(doc, &sentences, &quotes, &attributions);
-    ArticleAnalysis { sentences, entities, quotes, attributions, statements }
+    ArticleAnalysis {
+        sentences,
+        entities,
+        quotes,
+        attributions,
+        statements,
+    }
 }

@@ -33,7 +33,11 @@ pub fn sentences(text: &str, blocks: &[Block]) -> Vec<Sentence> {
             continue;
         }
         for span in split(text, b.span) {
-            out.push(Sentence { span, block: i, kind: b.kind });
+            out.push(Sentence {
+                span,
+                block: i,
+                kind: b.kind,
+            });
         }
     }
     out
@@ -41,7 +45,9 @@ pub fn sentences(text: &str, blocks: &[Block]) -> Vec<Sentence> {
 
 /// Splits the text of `span` into sentence spans, trimmed, covering all its non-space text.
 pub fn split(text: &str, span: Span) -> Vec<Span> {
-    let Some(s) = span.get(text) else { return vec![] };
+    let Some(s) = span.get(text) else {
+        return vec![];
+    };
     let mut out = Vec::new();
     let mut start = 0;
     let chars: Vec<(usize, char)> = s.char_indices().collect();
@@ -51,7 +57,9 @@ pub fn split(text: &str, span: Span) -> Vec<Span> {
         if matches!(c, '.' | '!' | '?' | '…') {
             // Take repeated terminators and closing marks with the sentence.
             let mut j = i + 1;
-            while j < chars.len() && (matches!(chars[j].1, '.' | '!' | '?' | '…') || CLOSERS.contains(&chars[j].1)) {
+            while j < chars.len()
+                && (matches!(chars[j].1, '.' | '!' | '?' | '…') || CLOSERS.contains(&chars[j].1))
+            {
                 j += 1;
             }
             let end = chars.get(j).map_or(s.len(), |&(p, _)| p);
@@ -61,9 +69,12 @@ pub fn split(text: &str, span: Span) -> Vec<Span> {
             }
             let followed_by_space = k > j;
             let next = chars.get(k).map(|&(_, c)| c);
-            let starts_sentence =
-                next.is_some_and(|n| n.is_uppercase() || n.is_ascii_digit() || OPENERS.contains(&n));
-            if followed_by_space && starts_sentence && !(c == '.' && j == i + 1 && is_abbreviation(&s[..pos])) {
+            let starts_sentence = next
+                .is_some_and(|n| n.is_uppercase() || n.is_ascii_digit() || OPENERS.contains(&n));
+            if followed_by_space
+                && starts_sentence
+                && !(c == '.' && j == i + 1 && is_abbreviation(&s[..pos]))
+            {
                 push(&mut out, span.start, s, start, end);
                 start = chars.get(k).map_or(s.len(), |&(p, _)| p);
             }
@@ -85,7 +96,10 @@ fn push(out: &mut Vec<Span>, base: usize, s: &str, start: usize, end: usize) {
 
 /// True when the word ending right before a full stop is one after which sentences go on.
 fn is_abbreviation(before: &str) -> bool {
-    let word = before.rsplit(|c: char| c.is_whitespace() || OPENERS.contains(&c)).next().unwrap_or("");
+    let word = before
+        .rsplit(|c: char| c.is_whitespace() || OPENERS.contains(&c))
+        .next()
+        .unwrap_or("");
     if word.is_empty() {
         return false;
     }
@@ -95,7 +109,11 @@ fn is_abbreviation(before: &str) -> bool {
         return c.is_uppercase();
     }
     // A dotted acronym: "U.S", "a.m", "e.g".
-    if word.contains('.') && word.split('.').all(|p| p.chars().count() <= 2 && !p.is_empty()) {
+    if word.contains('.')
+        && word
+            .split('.')
+            .all(|p| p.chars().count() <= 2 && !p.is_empty())
+    {
         return true;
     }
     abbreviations().contains(word)
@@ -106,7 +124,10 @@ mod tests {
     use super::*;
 
     fn split_all(t: &str) -> Vec<&str> {
-        split(t, Span::new(0, t.len())).into_iter().map(|s| s.text(t)).collect()
+        split(t, Span::new(0, t.len()))
+            .into_iter()
+            .map(|s| s.text(t))
+            .collect()
     }
 
     #[test]
@@ -115,7 +136,10 @@ mod tests {
             split_all("Retired Lt. Gen. Ana Ruiz met Sen. Ode Banks in Jan. 2024 in the U.S. Capitol. Then they left."),
             vec!["Retired Lt. Gen. Ana Ruiz met Sen. Ode Banks in Jan. 2024 in the U.S. Capitol.", "Then they left."]
         );
-        assert_eq!(split_all("Economist Mara J. Olsen disagreed. She said so."), vec!["Economist Mara J. Olsen disagreed.", "She said so."]);
+        assert_eq!(
+            split_all("Economist Mara J. Olsen disagreed. She said so."),
+            vec!["Economist Mara J. Olsen disagreed.", "She said so."]
+        );
     }
 
     #[test]
@@ -132,8 +156,14 @@ mod tests {
 
     #[test]
     fn no_split_before_lower_case_or_inside_numbers() {
-        assert_eq!(split_all("Prices rose 3.5 percent... and then fell."), vec!["Prices rose 3.5 percent... and then fell."]);
-        assert_eq!(split_all("A heading without stop"), vec!["A heading without stop"]);
+        assert_eq!(
+            split_all("Prices rose 3.5 percent... and then fell."),
+            vec!["Prices rose 3.5 percent... and then fell."]
+        );
+        assert_eq!(
+            split_all("A heading without stop"),
+            vec!["A heading without stop"]
+        );
         assert!(split_all("   ").is_empty());
     }
 

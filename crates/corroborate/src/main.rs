@@ -4,7 +4,7 @@
 
 use std::fs;
 use std::io::{IsTerminal, Write};
-use std::path::PathBuf;
+use std::path::{Path, PathBuf};
 use std::process::ExitCode;
 
 use anyhow::{bail, Context, Result};
@@ -108,7 +108,11 @@ impl ModelArgs {
         } else {
             pipeline::ModelUse::Auto
         };
-        pipeline::Options { model, models_dir: self.models.clone(), ..pipeline::Options::default() }
+        pipeline::Options {
+            model,
+            models_dir: self.models.clone(),
+            ..pipeline::Options::default()
+        }
     }
 }
 
@@ -148,25 +152,42 @@ fn main() -> ExitCode {
 }
 
 fn default_format(f: Option<Format>) -> Format {
-    f.unwrap_or(if std::io::stdout().is_terminal() { Format::Md } else { Format::Json })
+    f.unwrap_or(if std::io::stdout().is_terminal() {
+        Format::Md
+    } else {
+        Format::Json
+    })
 }
 
 fn run(cli: Cli) -> Result<ExitCode> {
     match cli.command {
-        Command::Analyze { paths, format, output, model } => {
-            analyze(model.options(), &paths, default_format(format), output)
-        }
-        Command::Eval { what: EvalCommand::Story { dir, format, write_report, model } } => {
-            eval_story(model.options(), &dir, default_format(format), write_report)
-        }
-        Command::Eval { what: EvalCommand::Extraction { dir, format } } => eval_extraction(&dir, default_format(format)),
+        Command::Analyze {
+            paths,
+            format,
+            output,
+            model,
+        } => analyze(model.options(), &paths, default_format(format), output),
+        Command::Eval {
+            what:
+                EvalCommand::Story {
+                    dir,
+                    format,
+                    write_report,
+                    model,
+                },
+        } => eval_story(model.options(), &dir, default_format(format), write_report),
+        Command::Eval {
+            what: EvalCommand::Extraction { dir, format },
+        } => eval_extraction(&dir, default_format(format)),
         Command::Models { what } => models(what),
     }
 }
 
 fn emit(text: &str, output: Option<PathBuf>) -> Result<()> {
     match output {
-        Some(path) => fs::write(&path, text).with_context(|| format!("cannot write {}", path.display())),
+        Some(path) => {
+            fs::write(&path, text).with_context(|| format!("cannot write {}", path.display()))
+        }
         None => {
             let mut out = std::io::stdout().lock();
             out.write_all(text.as_bytes())?;
@@ -190,7 +211,12 @@ fn progress_bar() -> Option<ProgressBar> {
     Some(bar)
 }
 
-fn analyze(options: pipeline::Options, paths: &[PathBuf], format: Format, output: Option<PathBuf>) -> Result<ExitCode> {
+fn analyze(
+    options: pipeline::Options,
+    paths: &[PathBuf],
+    format: Format,
+    output: Option<PathBuf>,
+) -> Result<ExitCode> {
     let pipeline = options.build()?;
     let bar = progress_bar();
     let report = pipeline.run_paths_with(paths, &mut |p| {
@@ -225,7 +251,7 @@ fn analyze(options: pipeline::Options, paths: &[PathBuf], format: Format, output
 
 fn eval_story(
     options: pipeline::Options,
-    dir: &PathBuf,
+    dir: &Path,
     format: Format,
     write_report: Option<PathBuf>,
 ) -> Result<ExitCode> {
@@ -233,8 +259,8 @@ fn eval_story(
         bail!("{} has no gold.json", dir.display());
     }
     let pipeline = options.build()?;
-    let (score, _report) =
-        eval::story::run_story_with(&pipeline, dir).with_context(|| format!("evaluating {}", dir.display()))?;
+    let (score, _report) = eval::story::run_story_with(&pipeline, dir)
+        .with_context(|| format!("evaluating {}", dir.display()))?;
     let md = eval::story::render_markdown(&score);
     if let Some(path) = write_report {
         fs::write(&path, &md).with_context(|| format!("cannot write {}", path.display()))?;
@@ -247,8 +273,9 @@ fn eval_story(
     Ok(ExitCode::SUCCESS)
 }
 
-fn eval_extraction(dir: &PathBuf, format: Format) -> Result<ExitCode> {
-    let r = eval::extraction::run(dir).with_context(|| format!("scoring extraction on {}", dir.display()))?;
+fn eval_extraction(dir: &Path, format: Format) -> Result<ExitCode> {
+    let r = eval::extraction::run(dir)
+        .with_context(|| format!("scoring extraction on {}", dir.display()))?;
     let text = match format {
         Format::Json => serde_json::to_string(&r)?,
         Format::Md => format!(
@@ -265,13 +292,21 @@ fn models(what: ModelsCommand) -> Result<ExitCode> {
         ModelsCommand::Fetch { models } => {
             let store = embed::ModelStore::locate(models)?;
             let installed = store.fetch(|step| eprintln!("corroborate: {step}"))?;
-            eprintln!("corroborate: installed {} in {}", installed.name, installed.dir.display());
+            eprintln!(
+                "corroborate: installed {} in {}",
+                installed.name,
+                installed.dir.display()
+            );
         }
         ModelsCommand::List { models } => {
             let store = embed::ModelStore::locate(models)?;
             let list = store.list();
             if list.is_empty() {
-                eprintln!("corroborate: no model in {}; run `{}`", store.root().display(), embed::FETCH_COMMAND);
+                eprintln!(
+                    "corroborate: no model in {}; run `{}`",
+                    store.root().display(),
+                    embed::FETCH_COMMAND
+                );
             }
             for m in list {
                 let kind = match m.kind {
@@ -279,7 +314,15 @@ fn models(what: ModelsCommand) -> Result<ExitCode> {
                     embed::ModelKind::CrossEncoder => "cross-encoder",
                 };
                 let tier = if m.has_static { ", static tier" } else { "" };
-                emit(&format!("{}\t{kind}{tier}\t{} MB\t{}", m.name, m.bytes >> 20, m.dir.display()), None)?;
+                emit(
+                    &format!(
+                        "{}\t{kind}{tier}\t{} MB\t{}",
+                        m.name,
+                        m.bytes >> 20,
+                        m.dir.display()
+                    ),
+                    None,
+                )?;
             }
         }
     }

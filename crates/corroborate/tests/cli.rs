@@ -13,7 +13,10 @@ fn corroborate(args: &[&str]) -> Output {
 }
 
 fn example() -> String {
-    Path::new(env!("CARGO_MANIFEST_DIR")).join("../../examples/harbour-tender").display().to_string()
+    Path::new(env!("CARGO_MANIFEST_DIR"))
+        .join("../../examples/harbour-tender")
+        .display()
+        .to_string()
 }
 
 #[test]
@@ -39,16 +42,37 @@ fn bad_inputs_are_diagnostics_and_the_run_goes_on() {
     #[cfg(unix)]
     std::os::unix::fs::symlink(d.join("missing-target"), &dangling).unwrap();
 
-    let out = corroborate(&["analyze", "--format", "json", &d.display().to_string(), &dangling.display().to_string()]);
-    assert!(out.status.success(), "stderr: {}", String::from_utf8_lossy(&out.stderr));
+    let out = corroborate(&[
+        "analyze",
+        "--format",
+        "json",
+        &d.display().to_string(),
+        &dangling.display().to_string(),
+    ]);
+    assert!(
+        out.status.success(),
+        "stderr: {}",
+        String::from_utf8_lossy(&out.stderr)
+    );
     let report: serde_json::Value = serde_json::from_slice(&out.stdout).expect("JSON report");
-    let ids: Vec<&str> = report["articles"].as_array().unwrap().iter().map(|a| a["document"]["id"].as_str().unwrap()).collect();
+    let ids: Vec<&str> = report["articles"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|a| a["document"]["id"].as_str().unwrap())
+        .collect();
     assert!(ids.contains(&"good") && ids.contains(&"latin1"), "{ids:?}");
     let diags: Vec<String> = report["diagnostics"]
         .as_array()
         .unwrap()
         .iter()
-        .map(|d| format!("{} {}", d["source"].as_str().unwrap(), d["message"].as_str().unwrap()))
+        .map(|d| {
+            format!(
+                "{} {}",
+                d["source"].as_str().unwrap(),
+                d["message"].as_str().unwrap()
+            )
+        })
         .collect();
     let has = |file: &str, what: &str| diags.iter().any(|x| x.contains(file) && x.contains(what));
     assert!(has("empty.txt", "empty"), "{diags:#?}");
@@ -88,7 +112,10 @@ fn stdin_and_markdown() {
     let out = child.wait_with_output().unwrap();
     assert!(out.status.success());
     let md = String::from_utf8_lossy(&out.stdout);
-    assert!(md.contains("# corroborate report") && md.contains("Tram Times"), "{md}");
+    assert!(
+        md.contains("# corroborate report") && md.contains("Tram Times"),
+        "{md}"
+    );
     assert!(!md.contains("<b>"), "markup must not pass through");
 }
 

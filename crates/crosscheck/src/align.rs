@@ -57,9 +57,15 @@ pub struct Alignment {
 impl Alignment {
     /// Similarity of two statements: lexical, blended with embeddings when known.
     pub fn sim(&self, i: usize, j: usize) -> f32 {
-        let (Some(a), Some(b)) = (self.stmts.get(i), self.stmts.get(j)) else { return 0.0 };
+        let (Some(a), Some(b)) = (self.stmts.get(i), self.stmts.get(j)) else {
+            return 0.0;
+        };
         let lex = features::cosine(&a.vector, &b.vector);
-        match self.vectors.as_ref().and_then(|v| Some((v.get(i)?, v.get(j)?))) {
+        match self
+            .vectors
+            .as_ref()
+            .and_then(|v| Some((v.get(i)?, v.get(j)?)))
+        {
             Some((x, y)) => blend(lex, model::cosine(x, y)),
             None => lex,
         }
@@ -70,7 +76,8 @@ impl Alignment {
 /// sentences sit near 0.2–0.3, so the embedding cosine is rescaled before it counts.
 fn blend(lex: f32, emb: f32) -> f32 {
     let e = ((emb - 0.35) / 0.55).clamp(0.0, 1.0);
-    0.5 * lex + 0.5 * e
+    // Never below the lexical figure: the model adds paraphrases, it does not veto overlap.
+    lex.max(0.5 * lex + 0.5 * e)
 }
 
 /// Facts: groups of statements from different outlets that say the same thing.
@@ -86,13 +93,18 @@ pub fn align(articles: &[ArticleReport], services: Services<'_>) -> Alignment {
         let texts: Vec<&str> = stmts.iter().map(|s| s.text.as_str()).collect();
         e.embed(&texts).ok().filter(|v| v.len() == stmts.len())
     });
-    let mut al = Alignment { stmts, vectors, ..Alignment::default() };
+    let mut al = Alignment {
+        stmts,
+        vectors,
+        ..Alignment::default()
+    };
     let pairs = candidates(&al);
     let groups = cluster(&al, pairs);
     al.group_of = vec![None; al.stmts.len()];
     let mut groups: Vec<Vec<usize>> = groups.into_iter().filter(|g| g.len() >= 2).collect();
     // Most outlets first; among equals, what comes early in the articles.
-    let pos = |g: &Vec<usize>| g.iter().map(|&i| al.stmts[i].position).sum::<f32>() / g.len() as f32;
+    let pos =
+        |g: &Vec<usize>| g.iter().map(|&i| al.stmts[i].position).sum::<f32>() / g.len() as f32;
     groups.sort_by(|a, b| b.len().cmp(&a.len()).then(pos(a).total_cmp(&pos(b))));
     let copies = copied_docs(articles);
     let mut facts = Vec::with_capacity(groups.len());
@@ -115,8 +127,11 @@ fn candidates(al: &Alignment) -> Vec<(f32, usize, usize)> {
     let mut pairs: Vec<(f32, usize, usize)> = Vec::new();
     if al.vectors.is_some() && n <= MAX_DENSE {
         for i in 0..n {
-            let mut row: Vec<(f32, usize)> =
-                (0..n).filter(|&j| stmts[j].doc != stmts[i].doc).map(|j| (al.sim(i, j), j)).filter(|p| p.0 >= MIN_PAIR).collect();
+            let mut row: Vec<(f32, usize)> = (0..n)
+                .filter(|&j| stmts[j].doc != stmts[i].doc)
+                .map(|j| (al.sim(i, j), j))
+                .filter(|p| p.0 >= MIN_PAIR)
+                .collect();
             row.sort_by(|a, b| b.0.total_cmp(&a.0));
             row.truncate(TOP_K);
             pairs.extend(row.into_iter().map(|(s, j)| (s, i.min(j), i.max(j))));
@@ -133,7 +148,9 @@ fn candidates(al: &Alignment) -> Vec<(f32, usize, usize)> {
         for (i, s) in stmts.iter().enumerate() {
             acc.clear();
             for &(id, w) in &s.vector {
-                let Some(list) = postings.get(&id) else { continue };
+                let Some(list) = postings.get(&id) else {
+                    continue;
+                };
                 if list.len() > max_df {
                     continue;
                 }
@@ -143,7 +160,11 @@ fn candidates(al: &Alignment) -> Vec<(f32, usize, usize)> {
                     }
                 }
             }
-            let mut row: Vec<(f32, usize)> = acc.iter().map(|(&j, &v)| (v, j)).filter(|p| p.0 >= MIN_PAIR * 0.8).collect();
+            let mut row: Vec<(f32, usize)> = acc
+                .iter()
+                .map(|(&j, &v)| (v, j))
+                .filter(|p| p.0 >= MIN_PAIR * 0.8)
+                .collect();
             row.sort_by(|a, b| b.0.total_cmp(&a.0).then(a.1.cmp(&b.1)));
             row.truncate(TOP_K);
             for (_, j) in row {
@@ -172,7 +193,11 @@ fn cluster(al: &Alignment, pairs: Vec<(f32, usize, usize)>) -> Vec<Vec<usize>> {
         if a == b {
             continue;
         }
-        let docs_overlap = members[a].iter().any(|&x| members[b].iter().any(|&y| al.stmts[x].doc == al.stmts[y].doc));
+        let docs_overlap = members[a].iter().any(|&x| {
+            members[b]
+                .iter()
+                .any(|&y| al.stmts[x].doc == al.stmts[y].doc)
+        });
         if docs_overlap {
             continue;
         }
@@ -237,21 +262,40 @@ fn copied_docs(articles: &[ArticleReport]) -> HashMap<(usize, usize), usize> {
 fn credited(s: &Stmt) -> Option<String> {
     match &s.claimant {
         Claimant::Cited(name) => {
-            let n = name.trim().trim_start_matches("the ").trim_start_matches("The ").to_lowercase();
+            let n = name
+                .trim()
+                .trim_start_matches("the ")
+                .trim_start_matches("The ")
+                .to_lowercase();
             (!n.is_empty() && !n.contains("reports")).then_some(n)
         }
         _ => None,
     }
 }
 
-fn make_fact(articles: &[ArticleReport], al: &Alignment, g: &[usize], gi: usize, copies: &HashMap<(usize, usize), usize>) -> Fact {
-    let id_of = |d: usize| articles.get(d).map_or(String::new(), |a| a.document.id.clone());
+fn make_fact(
+    articles: &[ArticleReport],
+    al: &Alignment,
+    g: &[usize],
+    gi: usize,
+    copies: &HashMap<(usize, usize), usize>,
+) -> Fact {
+    let id_of = |d: usize| {
+        articles
+            .get(d)
+            .map_or(String::new(), |a| a.document.id.clone())
+    };
     // Representative: the statement closest to the others, a full sentence when short.
     let rep = g
         .iter()
         .copied()
         .max_by(|&x, &y| {
-            let c = |i: usize| g.iter().filter(|&&j| j != i).map(|&j| al.sim(i, j)).sum::<f32>();
+            let c = |i: usize| {
+                g.iter()
+                    .filter(|&&j| j != i)
+                    .map(|&j| al.sim(i, j))
+                    .sum::<f32>()
+            };
             c(x).total_cmp(&c(y))
         })
         .unwrap_or(0);
@@ -266,8 +310,14 @@ fn make_fact(articles: &[ArticleReport], al: &Alignment, g: &[usize], gi: usize,
         x
     }
     let mut dependence = Vec::new();
-    let sh: Vec<std::collections::HashSet<u64>> =
-        g.iter().map(|&i| features::shingles(&al.stmts[i].text, COPY_RUN).into_iter().collect()).collect();
+    let sh: Vec<std::collections::HashSet<u64>> = g
+        .iter()
+        .map(|&i| {
+            features::shingles(&al.stmts[i].text, COPY_RUN)
+                .into_iter()
+                .collect()
+        })
+        .collect();
     for x in 0..g.len() {
         for y in x + 1..g.len() {
             let (sx, sy) = (&al.stmts[g[x]], &al.stmts[g[y]]);
@@ -275,11 +325,16 @@ fn make_fact(articles: &[ArticleReport], al: &Alignment, g: &[usize], gi: usize,
             let why = if sh[x].intersection(&sh[y]).next().is_some() {
                 Some(format!("{dy} shares a run of {COPY_RUN}+ words with {dx}"))
             } else if let Some(c) = copies.get(&(sx.doc.min(sy.doc), sx.doc.max(sy.doc))) {
-                Some(format!("{dx} and {dy} share {c} long word runs (one republishes the other)"))
+                Some(format!(
+                    "{dx} and {dy} share {c} long word runs (one republishes the other)"
+                ))
             } else {
                 match (credited(sx), credited(sy)) {
                     (Some(a), Some(b)) if a == b || a.contains(&b) || b.contains(&a) => {
-                        Some(format!("{dx} and {dy} both credit {}", if a.len() <= b.len() { &a } else { &b }))
+                        Some(format!(
+                            "{dx} and {dy} both credit {}",
+                            if a.len() <= b.len() { &a } else { &b }
+                        ))
                     }
                     _ => None,
                 }
@@ -305,7 +360,10 @@ fn make_fact(articles: &[ArticleReport], al: &Alignment, g: &[usize], gi: usize,
     Fact {
         id: format!("F{}", gi + 1),
         text,
-        support: g.iter().map(|&i| features::evidence(articles, &al.stmts[i])).collect(),
+        support: g
+            .iter()
+            .map(|&i| features::evidence(articles, &al.stmts[i]))
+            .collect(),
         independent_sources: independent,
         dependence,
         first_seen,

@@ -550,7 +550,8 @@ fn scope_rules(al: &Alignment, infos: &[Info], out: &mut Found) {
                 .map(|w| key_of(w))
                 .collect();
             for (j, other) in infos.iter().enumerate() {
-                if al.stmts[j].doc == al.stmts[i].doc
+                if excluded.is_disjoint(&other.keys)
+                    || al.stmts[j].doc == al.stmts[i].doc
                     || other.conditional
                     || !other.on_topic
                     || !inf.on_topic
@@ -618,7 +619,11 @@ fn scope_rules(al: &Alignment, infos: &[Info], out: &mut Found) {
         };
         let phrase_keys: Vec<String> = phrase.iter().map(|w| key_of(w)).collect();
         for (j, other) in infos.iter().enumerate() {
-            if al.stmts[j].doc == al.stmts[i].doc || other.conditional {
+            // Cheap test first: the other statement must name the noun at all.
+            if !other.keys.contains(&last)
+                || al.stmts[j].doc == al.stmts[i].doc
+                || other.conditional
+            {
                 continue;
             }
             let has_all = lex
@@ -713,14 +718,14 @@ fn inverted_rule(
             let (neg, pos) = if a.affirmative { (b, a) } else { (a, b) };
             // At least two of the content words right after the negation are shared ("not taken
             // this decision lightly" / "took this decision lightly"), so that a paraphrase
-            // sharing one word is no inversion.
+            // sharing one word is no inversion. Names do not count: they say who, not what.
             let bears = lexicon::negations(&neg.lower).into_iter().any(|n| {
                 neg.lower
                     .iter()
                     .skip(n + 1)
                     .filter(|w| !is_stopword(w))
                     .take(6)
-                    .filter(|w| pos.keys.contains(&key_of(w)))
+                    .filter(|w| pos.lower_keys.contains(&key_of(w)))
                     .count()
                     >= 2
             });

@@ -1,7 +1,7 @@
 //! Entities across outlets.
 //!
-//! People are grouped by surname, spelling and transliteration folded (Zelensky, Zelenskyy and
-//! Zelenskiy are one); within a surname, names whose given names agree (or one is the other's
+//! People are grouped by surname, spelling and transliteration folded (Koval, Kovall and
+//! Kowal are one); within a surname, names whose given names agree (or one is the other's
 //! initial) are one person. A given name that only one outlet uses, where the rest agree on
 //! another that starts alike, is a wrong name: it is merged and flagged with both forms. Two
 //! given names in one article are two people. Organisations, outlets and places are grouped by

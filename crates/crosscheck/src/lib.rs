@@ -36,7 +36,12 @@ pub fn crosscheck(articles: &[ArticleReport], services: Services<'_>) -> Finding
     let statements = renderings::renderings(articles, services);
     let alignment = align::align(articles, services);
     let conflicts = conflicts::conflicts(articles, &alignment, services);
-    let unique::PerOutlet { unique, omissions, summary, framing } = unique::per_outlet(articles, &alignment, &conflicts);
+    let unique::PerOutlet {
+        unique,
+        omissions,
+        summary,
+        framing,
+    } = unique::per_outlet(articles, &alignment, &conflicts);
     let facts = alignment.facts;
     Findings {
         facts,

@@ -325,6 +325,26 @@ fn add_paraphrases(
     refs: &[Unit],
     services: Services<'_>,
 ) {
+    // Per statement, once: the speaker's words (not part of what was said) and the statement's
+    // own roots without them; its embedding when a model is there. Doing this inside the
+    // sentence loop made large stories quadratic in tokenisation and model calls.
+    let speaker_roots: Vec<BTreeSet<String>> = out
+        .iter()
+        .map(|st| st.speaker.as_deref().map(roots).unwrap_or_default())
+        .collect();
+    let speaker_lower: Vec<Vec<String>> = out
+        .iter()
+        .map(|st| st.speaker.as_deref().map(lower_words).unwrap_or_default())
+        .collect();
+    let statement_roots: Vec<BTreeSet<String>> = refs
+        .iter()
+        .zip(&speaker_roots)
+        .map(|(r, sw)| r.roots.difference(sw).cloned().collect())
+        .collect();
+    let statement_vecs: Option<Vec<Vec<f32>>> = services.embedder.and_then(|e| {
+        let texts: Vec<&str> = out.iter().map(|st| st.text.as_str()).collect();
+        e.embed(&texts).ok().filter(|v| v.len() == texts.len())
+    });
     let mut cands: Vec<Candidate> = Vec::new();
     for (d, a) in articles.iter().enumerate() {
         let text = a.document.text.as_str();
@@ -355,6 +375,9 @@ fn add_paraphrases(
                 continue;
             }
             let own_words: BTreeSet<String> = lower_words(own).into_iter().collect();
+            let own_roots = roots(own);
+            // Embedded at most once, and only if some statement needs it.
+            let mut own_vec: Option<Option<Vec<f32>>> = None;
             for (k, (st, r)) in out.iter().zip(refs).enumerate() {
                 if st
                     .renderings
@@ -363,11 +386,9 @@ fn add_paraphrases(
                 {
                     continue;
                 }
-                // The speaker's own name words are not part of what was said.
-                let speaker_words: BTreeSet<String> =
-                    st.speaker.as_deref().map(roots).unwrap_or_default();
-                let cue = st.speaker.as_deref().is_some_and(|sp| {
-                    let ws = lower_words(sp);
+                let speaker_words = &speaker_roots[k];
+                let cue = st.speaker.is_some() && {
+                    let ws = &speaker_lower[k];
                     let anonymous = r.speaker.as_ref().is_some_and(|(_, a)| *a);
                     if anonymous {
                         ws.last().is_some_and(|h| {
@@ -378,22 +399,21 @@ fn add_paraphrases(
                     } else {
                         ws.last().is_some_and(|h| own_words.contains(h))
                     }
-                });
-                let voiced = speaker_words.intersection(&roots(own)).count();
-                let a_roots: BTreeSet<String> =
-                    r.roots.difference(&speaker_words).cloned().collect();
+                };
+                let voiced = speaker_words.intersection(&own_roots).count();
+                let a_roots = &statement_roots[k];
                 let b_roots: BTreeSet<String> =
-                    roots(own).difference(&speaker_words).cloned().collect();
-                let (shared, ratio) = overlap(&a_roots, &b_roots);
+                    own_roots.difference(speaker_words).cloned().collect();
+                let (shared, ratio) = overlap(a_roots, &b_roots);
                 let need = a_roots.len().min(3);
                 let mut ok = (cue && shared >= need && shared >= 1 && ratio >= 0.3)
                     || (shared >= 4 && ratio >= 0.5);
                 if !ok && cue && shared >= 2 {
-                    if let Some(e) = services.embedder {
-                        if let Ok(v) = e.embed(&[st.text.as_str(), own]) {
-                            if let (Some(x), Some(y)) = (v.first(), v.get(1)) {
-                                ok = model::cosine(x, y) >= 0.8;
-                            }
+                    if let (Some(e), Some(vecs)) = (services.embedder, statement_vecs.as_ref()) {
+                        let v = own_vec
+                            .get_or_insert_with(|| e.embed(&[own]).ok().and_then(|mut v| v.pop()));
+                        if let (Some(x), Some(y)) = (vecs.get(k), v.as_ref()) {
+                            ok = model::cosine(x, y) >= 0.8;
                         }
                     }
                 }

@@ -44,13 +44,20 @@ pub fn words(text: &str) -> Vec<Word> {
     let push = |out: &mut Vec<Word>, s: usize, e: usize| {
         let raw = &text[s..e];
         let raw = raw.trim_end_matches(['\'', '’']);
-        let raw = raw.strip_suffix("'s").or_else(|| raw.strip_suffix("’s")).unwrap_or(raw);
+        let raw = raw
+            .strip_suffix("'s")
+            .or_else(|| raw.strip_suffix("’s"))
+            .unwrap_or(raw);
         if raw.is_empty() {
             return;
         }
         let lower = raw.to_lowercase();
         let stem = stem(&fold_spelling(&lower));
-        out.push(Word { span: Span::new(s, s + raw.len()), lower, stem });
+        out.push(Word {
+            span: Span::new(s, s + raw.len()),
+            lower,
+            stem,
+        });
     };
     let bytes: Vec<(usize, char)> = text.char_indices().collect();
     for (i, &(pos, c)) in bytes.iter().enumerate() {
@@ -74,14 +81,26 @@ pub fn words(text: &str) -> Vec<Word> {
 /// British → American spelling for the common patterns, so that both count as one word.
 pub fn fold_spelling(lower: &str) -> String {
     let mut w = lower.to_string();
-    for (from, to) in [("ence", "ense"), ("our", "or"), ("tre", "ter"), ("ise", "ize"), ("isation", "ization"), ("yse", "yze")] {
+    for (from, to) in [
+        ("ence", "ense"),
+        ("our", "or"),
+        ("tre", "ter"),
+        ("ise", "ize"),
+        ("isation", "ization"),
+        ("yse", "yze"),
+    ] {
         if w.ends_with(from) && w.len() > from.len() + 2 {
             // Only the tail, and only where the result is a plausible word form.
             let keep = &w[..w.len() - from.len()];
             if from == "ence" && !matches!(keep, "def" | "off" | "lic" | "pret") {
                 continue;
             }
-            if from == "our" && matches!(keep, "y" | "f" | "h" | "t" | "p" | "s" | "to" | "dev" | "ten") {
+            if from == "our"
+                && matches!(
+                    keep,
+                    "y" | "f" | "h" | "t" | "p" | "s" | "to" | "dev" | "ten"
+                )
+            {
                 continue;
             }
             w = format!("{keep}{to}");
@@ -117,11 +136,17 @@ pub fn stem(w: &str) -> String {
         ("s", ""),
     ] {
         if let Some(base) = w.strip_suffix(suffix) {
-            if base.chars().count() >= 3 && !(suffix == "s" && (base.ends_with('s') || base.ends_with('u'))) {
+            if base.chars().count() >= 3
+                && !(suffix == "s" && (base.ends_with('s') || base.ends_with('u')))
+            {
                 let mut b = format!("{base}{repl}");
                 // "stopped" → "stopp" → "stop"
                 let cs: Vec<char> = b.chars().collect();
-                if matches!(suffix, "ing" | "ed") && cs.len() >= 2 && cs[cs.len() - 1] == cs[cs.len() - 2] && !matches!(cs[cs.len() - 1], 'l' | 's' | 'z') {
+                if matches!(suffix, "ing" | "ed")
+                    && cs.len() >= 2
+                    && cs[cs.len() - 1] == cs[cs.len() - 2]
+                    && !matches!(cs[cs.len() - 1], 'l' | 's' | 'z')
+                {
                     b.pop();
                 }
                 return b;
@@ -140,7 +165,11 @@ pub fn stem(w: &str) -> String {
 
 /// The stems of the content words of `text` (stopwords dropped).
 pub fn content_stems(text: &str) -> Vec<String> {
-    words(text).into_iter().filter(|w| !is_stopword(&w.lower)).map(|w| w.stem).collect()
+    words(text)
+        .into_iter()
+        .filter(|w| !is_stopword(&w.lower))
+        .map(|w| w.stem)
+        .collect()
 }
 
 #[cfg(test)]

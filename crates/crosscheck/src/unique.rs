@@ -50,9 +50,19 @@ fn unique(articles: &[ArticleReport], al: &Alignment) -> Vec<Unique> {
         if distinct.len() < UNIQUE_MIN_KEYS {
             continue;
         }
-        let supported = near.get(i).is_some_and(|row| row.iter().any(|&(j, sim)| al.stmts[j].doc != s.doc && sim >= UNIQUE_MAX_SIM));
+        // Word overlap decides here: embeddings find every statement of one story somewhat
+        // alike, and grouping has already used them.
+        let supported = near.get(i).is_some_and(|row| {
+            row.iter().any(|&(j, _)| {
+                al.stmts[j].doc != s.doc
+                    && crate::align::features::cosine(&s.vector, &al.stmts[j].vector)
+                        >= UNIQUE_MAX_SIM
+            })
+        });
         if !supported {
-            out.push(Unique { evidence: evidence(articles, s) });
+            out.push(Unique {
+                evidence: evidence(articles, s),
+            });
         }
     }
     out
@@ -69,7 +79,10 @@ fn omissions(articles: &[ArticleReport], al: &Alignment) -> Vec<Omission> {
         let have: HashSet<usize> = g.iter().map(|&i| al.stmts[i].doc).collect();
         for (d, a) in articles.iter().enumerate() {
             if !have.contains(&d) {
-                out.push(Omission { doc: a.document.id.clone(), fact: fact.id.clone() });
+                out.push(Omission {
+                    doc: a.document.id.clone(),
+                    fact: fact.id.clone(),
+                });
             }
         }
     }
@@ -77,11 +90,18 @@ fn omissions(articles: &[ArticleReport], al: &Alignment) -> Vec<Omission> {
 }
 
 fn summary(articles: &[ArticleReport], al: &Alignment, conflicts: &[Conflict]) -> Vec<SummaryLine> {
-    let contested = |e: &Evidence| conflicts.iter().any(|c| (c.a.doc == e.doc && c.a.span == e.span) || (c.b.doc == e.doc && c.b.span == e.span));
+    let contested = |e: &Evidence| {
+        conflicts.iter().any(|c| {
+            (c.a.doc == e.doc && c.a.span == e.span) || (c.b.doc == e.doc && c.b.span == e.span)
+        })
+    };
     let mut ranked: Vec<usize> = (0..al.facts.len()).collect();
     ranked.sort_by(|&x, &y| {
         let (fx, fy) = (&al.facts[x], &al.facts[y]);
-        fy.independent_sources.cmp(&fx.independent_sources).then(fy.support.len().cmp(&fx.support.len())).then(x.cmp(&y))
+        fy.independent_sources
+            .cmp(&fx.independent_sources)
+            .then(fy.support.len().cmp(&fx.support.len()))
+            .then(x.cmp(&y))
     });
     let mut chosen: Vec<(f32, SummaryLine)> = Vec::new();
     let mut used_sentences: HashSet<(usize, usize)> = HashSet::new();
@@ -98,7 +118,12 @@ fn summary(articles: &[ArticleReport], al: &Alignment, conflicts: &[Conflict]) -
             .iter()
             .filter(|&&i| !contested(&evidence(articles, &al.stmts[i])))
             .max_by(|&&x, &&y| {
-                let c = |i: usize| g.iter().filter(|&&j| j != i).map(|&j| al.sim(i, j)).sum::<f32>();
+                let c = |i: usize| {
+                    g.iter()
+                        .filter(|&&j| j != i)
+                        .map(|&j| al.sim(i, j))
+                        .sum::<f32>()
+                };
                 c(x).total_cmp(&c(y))
             })
         else {
@@ -108,7 +133,9 @@ fn summary(articles: &[ArticleReport], al: &Alignment, conflicts: &[Conflict]) -
         if !used_sentences.insert((s.doc, s.sentence.start)) {
             continue;
         }
-        let Some(a) = articles.get(s.doc) else { continue };
+        let Some(a) = articles.get(s.doc) else {
+            continue;
+        };
         let pos = g.iter().map(|&i| al.stmts[i].position).sum::<f32>() / g.len().max(1) as f32;
         chosen.push((
             pos,
@@ -159,11 +186,15 @@ fn evaluative_words(text: &str) -> Vec<String> {
     let mut out = Vec::new();
     for entry in lexicon() {
         // "blow-up" is two words to the tokenizer.
-        let parts: Vec<String> = entry.iter().flat_map(|e| e.split('-').map(str::to_string)).collect();
+        let parts: Vec<String> = entry
+            .iter()
+            .flat_map(|e| e.split('-').map(str::to_string))
+            .collect();
         if parts.is_empty() || parts.len() > lower.len() {
             continue;
         }
-        let hit = (0..=lower.len() - parts.len()).any(|i| !quoted[i] && parts.iter().enumerate().all(|(k, p)| lower[i + k] == *p));
+        let hit = (0..=lower.len() - parts.len())
+            .any(|i| !quoted[i] && parts.iter().enumerate().all(|(k, p)| lower[i + k] == *p));
         if hit {
             out.push(entry.join(" "));
         }
@@ -181,14 +212,24 @@ fn framing(articles: &[ArticleReport], al: &Alignment) -> Vec<Framing> {
         if found.is_empty() {
             continue;
         }
-        out.push(Framing { evidence: evidence(articles, s), reason: format!("evaluative words in the outlet's own voice: {}", found.join(", ")) });
+        out.push(Framing {
+            evidence: evidence(articles, s),
+            reason: format!(
+                "evaluative words in the outlet's own voice: {}",
+                found.join(", ")
+            ),
+        });
     }
     out
 }
 
 /// Content key terms of a text; used by tests and callers comparing summaries.
 pub fn content_keys(text: &str) -> HashSet<String> {
-    words(text).into_iter().filter(|w| !is_stopword(&w.lower)).map(|w| key_of(&w.lower)).collect()
+    words(text)
+        .into_iter()
+        .filter(|w| !is_stopword(&w.lower))
+        .map(|w| key_of(&w.lower))
+        .collect()
 }
 
 #[cfg(test)]
@@ -198,8 +239,14 @@ mod tests {
     #[test]
     fn evaluative_lexicon_parses_and_skips_quotes() {
         assert!(lexicon().len() > 20);
-        assert_eq!(evaluative_words("The council made a disastrous choice."), vec!["disastrous"]);
+        assert_eq!(
+            evaluative_words("The council made a disastrous choice."),
+            vec!["disastrous"]
+        );
         assert!(evaluative_words("She called it \u{201c}a disastrous choice\u{201d}.").is_empty());
-        assert_eq!(evaluative_words("After the blow-up at the meeting"), vec!["blow-up"]);
+        assert_eq!(
+            evaluative_words("After the blow-up at the meeting"),
+            vec!["blow-up"]
+        );
     }
 }

@@ -410,7 +410,7 @@ mod tests {
         assert!(e.fast.is_some());
         let texts = [
             "The U.S. Defense Secretary ordered a pause -- \"temporarily\" -- in cyber-ops (NYT).",
-            "Hegseth's order, reported on 03/02/2025, covers 100% of CYBERCOM's plans; e-mail: a@b.c",
+            "Varga's order, reported on 03/02/2025, covers 100% of CYBERCOM's plans; e-mail: a@b.c",
             "Tabs\tand\nnewlines   and a supercalifragilisticexpialidociouswordthatislong x",
             "\u{201c}We\u{2019}re not \u{2018}pausing\u{2019}\u{201d} \u{2014} he said\u{2026} \u{ab}ok\u{bb} \u{2022} 5\u{b7}2",
             "",

@@ -33,7 +33,10 @@ struct Cues {
 
 impl Cues {
     fn of(&self, kind: CueKind) -> impl Iterator<Item = &str> {
-        self.entries.iter().filter(move |(k, _)| *k == kind).map(|(_, c)| c.as_str())
+        self.entries
+            .iter()
+            .filter(move |(k, _)| *k == kind)
+            .map(|(_, c)| c.as_str())
     }
 }
 
@@ -98,8 +101,14 @@ pub fn classify(text: &str) -> Vec<Block> {
         }
     }
 
-    let first_body = lines.iter().enumerate().position(|(i, l)| !is_dup[i] && l.is_body_sentence());
-    let last_body = lines.iter().enumerate().rposition(|(i, l)| !is_dup[i] && l.is_body_sentence());
+    let first_body = lines
+        .iter()
+        .enumerate()
+        .position(|(i, l)| !is_dup[i] && l.is_body_sentence());
+    let last_body = lines
+        .iter()
+        .enumerate()
+        .rposition(|(i, l)| !is_dup[i] && l.is_body_sentence());
     let (Some(first_body), Some(last_body)) = (first_body, last_body) else {
         // No running text at all: nothing to anchor zones on; keep the per-line judgement.
         return to_blocks(&lines, &kinds);
@@ -115,12 +124,21 @@ fn to_blocks(lines: &[Line], kinds: &[(BlockKind, &'static str)]) -> Vec<Block> 
     lines
         .iter()
         .zip(kinds)
-        .map(|(l, (kind, why))| Block { kind: *kind, span: l.span, reason: why.to_string() })
+        .map(|(l, (kind, why))| Block {
+            kind: *kind,
+            span: l.span,
+            reason: why.to_string(),
+        })
         .collect()
 }
 
 /// Lines before the first body sentence: headline, standfirst, captions, furniture.
-fn head_zone(text: &str, lines: &[Line], kinds: &mut [(BlockKind, &'static str)], first_body: usize) {
+fn head_zone(
+    text: &str,
+    lines: &[Line],
+    kinds: &mut [(BlockKind, &'static str)],
+    first_body: usize,
+) {
     let mut headline_seen = false;
     for i in 0..first_body {
         if kinds[i].0 != BlockKind::Body {
@@ -146,7 +164,10 @@ fn head_zone(text: &str, lines: &[Line], kinds: &mut [(BlockKind, &'static str)]
 /// Headlines are short; longer ones are set in title case. A longer sentence-case line without
 /// a full stop is a standfirst.
 fn looks_like_headline(s: &str, words: usize) -> bool {
-    let capitalised = s.split_whitespace().filter(|w| w.chars().next().is_some_and(char::is_uppercase)).count();
+    let capitalised = s
+        .split_whitespace()
+        .filter(|w| w.chars().next().is_some_and(char::is_uppercase))
+        .count();
     (2..=12).contains(&words) || (words <= 18 && capitalised * 10 >= words * 6)
 }
 
@@ -182,7 +203,10 @@ fn tail_zone(lines: &[Line], kinds: &mut [(BlockKind, &'static str)], last_body:
             continue;
         }
         if has_furniture {
-            kinds[i] = (BlockKind::Boilerplate, "after the article, among page furniture");
+            kinds[i] = (
+                BlockKind::Boilerplate,
+                "after the article, among page furniture",
+            );
         } else if !lines[i].terminal {
             kinds[i] = (BlockKind::Boilerplate, "fragment after the article");
         }
@@ -191,7 +215,12 @@ fn tail_zone(lines: &[Line], kinds: &mut [(BlockKind, &'static str)], last_body:
 
 /// Lines inside the body: short lines without a full stop that lead into body text are
 /// subheadings.
-fn middle(lines: &[Line], kinds: &mut [(BlockKind, &'static str)], first_body: usize, last_body: usize) {
+fn middle(
+    lines: &[Line],
+    kinds: &mut [(BlockKind, &'static str)],
+    first_body: usize,
+    last_body: usize,
+) {
     for i in first_body..=last_body {
         if kinds[i].0 != BlockKind::Body {
             continue;
@@ -202,7 +231,10 @@ fn middle(lines: &[Line], kinds: &mut [(BlockKind, &'static str)], first_body: u
         }
         let next_body = (i + 1..=last_body).find(|&j| kinds[j].0 != BlockKind::Boilerplate);
         if next_body.is_some_and(|j| lines[j].is_body_sentence()) {
-            kinds[i] = (BlockKind::Subheading, "short line without a full stop before body text");
+            kinds[i] = (
+                BlockKind::Subheading,
+                "short line without a full stop before body text",
+            );
         }
     }
 }
@@ -222,14 +254,24 @@ fn lines_of(text: &str) -> Vec<Line> {
 }
 
 fn describe(span: Span, s: &str) -> Line {
-    let words = s.split_whitespace().filter(|w| w.chars().any(char::is_alphanumeric)).count();
+    let words = s
+        .split_whitespace()
+        .filter(|w| w.chars().any(char::is_alphanumeric))
+        .count();
     let unquoted = strip_quoted(s);
     let reader_voice = has_reader_voice(&unquoted);
     let lower = s.to_lowercase();
     let terminal = ends_like_sentence(s);
     let furniture = furniture(s, &lower, words, terminal, reader_voice);
     let caption = furniture.is_none() && is_caption(s, words);
-    Line { span, words, terminal, reader_voice, furniture, caption }
+    Line {
+        span,
+        words,
+        terminal,
+        reader_voice,
+        furniture,
+        caption,
+    }
 }
 
 fn ends_like_sentence(s: &str) -> bool {
@@ -257,39 +299,63 @@ fn strip_quoted(s: &str) -> String {
 
 fn has_reader_voice(unquoted: &str) -> bool {
     // Case matters: "US" is a country, "us" a pronoun.
-    const FORMS: &[&str] =
-        &["we", "We", "our", "Our", "us", "you", "You", "your", "Your", "you're", "You're", "you’re", "You’re"];
+    const FORMS: &[&str] = &[
+        "we", "We", "our", "Our", "us", "you", "You", "your", "Your", "you're", "You're", "you’re",
+        "You’re",
+    ];
     unquoted
         .split(|c: char| !(c.is_alphanumeric() || c == '\'' || c == '’'))
         .any(|w| FORMS.contains(&w))
 }
 
 fn words_of(lower: &str) -> Vec<&str> {
-    lower.split(|c: char| !c.is_alphanumeric() && c != '-').filter(|w| !w.is_empty()).collect()
+    lower
+        .split(|c: char| !c.is_alphanumeric() && c != '-')
+        .filter(|w| !w.is_empty())
+        .collect()
 }
 
 fn starts_with_words(lower: &str, cue: &str) -> bool {
-    lower.strip_prefix(cue).is_some_and(|rest| rest.chars().next().is_none_or(|c| !c.is_alphanumeric()))
+    lower
+        .strip_prefix(cue)
+        .is_some_and(|rest| rest.chars().next().is_none_or(|c| !c.is_alphanumeric()))
 }
 
-fn furniture(s: &str, lower: &str, words: usize, terminal: bool, reader_voice: bool) -> Option<&'static str> {
+fn furniture(
+    s: &str,
+    lower: &str,
+    words: usize,
+    terminal: bool,
+    reader_voice: bool,
+) -> Option<&'static str> {
     let c = cues();
     // "Also read: …", "Related", "May be interested in:…"
     for cue in c.of(CueKind::Label) {
         if let Some(rest) = lower.strip_prefix(cue) {
             let rest = rest.trim_start();
-            if rest.is_empty() || rest.starts_with(':') || rest.starts_with('|') || (words <= 4 && !terminal) {
+            if rest.is_empty()
+                || rest.starts_with(':')
+                || rest.starts_with('|')
+                || (words <= 4 && !terminal)
+            {
                 return Some("link-list label");
             }
         }
     }
     let short = words <= 8;
-    if (short || !terminal || s.ends_with('!')) && c.of(CueKind::Start).any(|cue| starts_with_words(lower, cue)) {
+    if (short || !terminal || s.ends_with('!'))
+        && c.of(CueKind::Start)
+            .any(|cue| starts_with_words(lower, cue))
+    {
         return Some("appeal or subscription line");
     }
     let tokens = words_of(lower);
     if words <= 12 && !terminal {
-        let social: Vec<&str> = tokens.iter().copied().filter(|t| c.of(CueKind::Social).any(|cue| cue == *t)).collect();
+        let social: Vec<&str> = tokens
+            .iter()
+            .copied()
+            .filter(|t| c.of(CueKind::Social).any(|cue| cue == *t))
+            .collect();
         let mut distinct = social.clone();
         distinct.sort_unstable();
         distinct.dedup();
@@ -322,15 +388,32 @@ fn is_caption(s: &str, words: usize) -> bool {
     }
     let lower = s.to_lowercase();
     let c = cues();
-    if ["photo:", "image:", "credit:", "foto:", "фото:", "photograph:"].iter().any(|p| lower.contains(p)) {
+    if [
+        "photo:",
+        "image:",
+        "credit:",
+        "foto:",
+        "фото:",
+        "photograph:",
+    ]
+    .iter()
+    .any(|p| lower.contains(p))
+    {
         return true;
     }
     // The part after the last sentence break must be credit words joined by slashes.
-    let tail = lower.rsplit(['.', '—', '–', '(', '|']).next().unwrap_or(&lower).trim().trim_end_matches(')');
+    let tail = lower
+        .rsplit(['.', '—', '–', '(', '|'])
+        .next()
+        .unwrap_or(&lower)
+        .trim()
+        .trim_end_matches(')');
     if !tail.contains('/') {
         return false;
     }
-    tail.split('/').map(str::trim).all(|p| !p.is_empty() && c.of(CueKind::Credit).any(|cue| cue == p))
+    tail.split('/')
+        .map(str::trim)
+        .all(|p| !p.is_empty() && c.of(CueKind::Credit).any(|cue| cue == p))
 }
 
 /// Marks lines equal to an adjacent line: link lists print each title twice.
@@ -350,8 +433,15 @@ fn duplicates(text: &str, lines: &[Line]) -> Vec<bool> {
 /// A publication's own name in its furniture: "Support X!", "A message from X:", "journalists
 /// of X", "© 2025 | X". Returns the name given most often.
 pub fn self_reference(text: &str, blocks: &[Block]) -> Option<String> {
-    const BEFORE: &[&str] =
-        &["support ", "message from ", "journalists of ", "supporting ", "more from ", "subscribe to ", "from "];
+    const BEFORE: &[&str] = &[
+        "support ",
+        "message from ",
+        "journalists of ",
+        "supporting ",
+        "more from ",
+        "subscribe to ",
+        "from ",
+    ];
     let mut counts: Vec<(String, usize)> = Vec::new();
     let mut add = |name: String| {
         if let Some(e) = counts.iter_mut().find(|(n, _)| *n == name) {
@@ -376,20 +466,29 @@ pub fn self_reference(text: &str, blocks: &[Block]) -> Option<String> {
             }
         }
         let footer = s.contains('©') || s.contains(" | ");
-        if let Some(last) = s.rsplit('|').next().filter(|_| footer).and_then(|p| capitalised_run(p.trim())) {
+        if let Some(last) = s
+            .rsplit('|')
+            .next()
+            .filter(|_| footer)
+            .and_then(|p| capitalised_run(p.trim()))
+        {
             add(last);
         }
     }
     counts.into_iter().max_by_key(|(_, n)| *n).map(|(n, _)| n)
 }
 
-/// The run of capitalised words at the start of `s` ("The Moscow Times!" → "The Moscow Times").
+/// The run of capitalised words at the start of `s` ("The Valley Ledger!" → "The Valley Ledger").
 fn capitalised_run(s: &str) -> Option<String> {
     // "to the Valley Ledger": a lower-case article before the name is not part of it.
     let s = s.strip_prefix("the ").unwrap_or(s);
     let mut out: Vec<&str> = Vec::new();
     for w in s.split_whitespace() {
-        let core = if w == "&" { w } else { w.trim_end_matches(|c: char| !c.is_alphanumeric()) };
+        let core = if w == "&" {
+            w
+        } else {
+            w.trim_end_matches(|c: char| !c.is_alphanumeric())
+        };
         if core.is_empty() || !(starts_upper(core) || (is_joiner(core) && !out.is_empty())) {
             break;
         }
@@ -406,7 +505,10 @@ fn capitalised_run(s: &str) -> Option<String> {
 fn trailing_capitalised_run(s: &str) -> Option<String> {
     let mut out: Vec<&str> = Vec::new();
     for w in s.split_whitespace().rev() {
-        if w.len() != w.trim_matches(|c: char| !c.is_alphanumeric() && c != '&').len() {
+        if w.len()
+            != w.trim_matches(|c: char| !c.is_alphanumeric() && c != '&')
+                .len()
+        {
             break; // punctuation before the name ends it
         }
         if !(starts_upper(w) || (is_joiner(w) && !out.is_empty())) {
@@ -444,7 +546,10 @@ mod tests {
     use super::*;
 
     fn roles(text: &str) -> Vec<(BlockKind, String)> {
-        classify(text).into_iter().map(|b| (b.kind, b.span.text(text).to_string())).collect()
+        classify(text)
+            .into_iter()
+            .map(|b| (b.kind, b.span.text(text).to_string()))
+            .collect()
     }
 
     const ARTICLE: &str = "Subscribe to the Valley Ledger!\n\n\
@@ -466,17 +571,32 @@ Related headline one\nRelated headline one\n";
     fn classifies_furniture_and_layout() {
         let r = roles(ARTICLE);
         let kind_of = |prefix: &str| {
-            r.iter().find(|(_, t)| t.starts_with(prefix)).map(|(k, _)| *k).unwrap_or(BlockKind::Body)
+            r.iter()
+                .find(|(_, t)| t.starts_with(prefix))
+                .map(|(k, _)| *k)
+                .unwrap_or(BlockKind::Body)
         };
         assert_eq!(kind_of("Subscribe to"), BlockKind::Boilerplate);
         assert_eq!(kind_of("Harbour authority delays"), BlockKind::Headline);
         assert_eq!(kind_of("The harbour master at"), BlockKind::Caption);
         assert_eq!(kind_of("The harbour authority postponed"), BlockKind::Body);
         assert_eq!(kind_of("Read also"), BlockKind::Boilerplate);
-        assert_eq!(kind_of("\"We need more time"), BlockKind::Body, "quoted 'we' is not the outlet's voice");
+        assert_eq!(
+            kind_of("\"We need more time"),
+            BlockKind::Body,
+            "quoted 'we' is not the outlet's voice"
+        );
         assert_eq!(kind_of("Next steps"), BlockKind::Subheading);
         assert_eq!(kind_of("A new deadline"), BlockKind::Body);
-        for furniture in ["share Share", "Sign up", "Dear readers", "We rely on you", "Monthly", "Annual", "Related headline"] {
+        for furniture in [
+            "share Share",
+            "Sign up",
+            "Dear readers",
+            "We rely on you",
+            "Monthly",
+            "Annual",
+            "Related headline",
+        ] {
             assert_eq!(kind_of(furniture), BlockKind::Boilerplate, "{furniture}");
         }
     }
@@ -484,14 +604,26 @@ Related headline one\nRelated headline one\n";
     #[test]
     fn finds_self_reference() {
         let blocks = classify(ARTICLE);
-        assert_eq!(self_reference(ARTICLE, &blocks).as_deref(), Some("Valley Ledger"));
+        assert_eq!(
+            self_reference(ARTICLE, &blocks).as_deref(),
+            Some("Valley Ledger")
+        );
         let t = "The library opened a new reading room on Monday, the city said.\n\nSubscribe to Farm & Field Weekly for 2 crowns a week\n";
-        assert_eq!(self_reference(t, &classify(t)).as_deref(), Some("Farm & Field Weekly"));
+        assert_eq!(
+            self_reference(t, &classify(t)).as_deref(),
+            Some("Farm & Field Weekly")
+        );
         let t = "The library opened a new reading room on Monday, the city said.\n\nThe Valley Herald newsletter: news every Thursday. Sign up here\n";
-        assert_eq!(self_reference(t, &classify(t)).as_deref(), Some("The Valley Herald"));
+        assert_eq!(
+            self_reference(t, &classify(t)).as_deref(),
+            Some("The Valley Herald")
+        );
         let footer = "Body sentence that is long enough to count as text.\n\nNews Roundup: Top Stories | © 2024 | Coastal Courier\n";
         let blocks = classify(footer);
-        assert_eq!(self_reference(footer, &blocks).as_deref(), Some("Coastal Courier"));
+        assert_eq!(
+            self_reference(footer, &blocks).as_deref(),
+            Some("Coastal Courier")
+        );
     }
 
     #[test]

@@ -102,7 +102,11 @@ pub fn ingest_paths(paths: &[PathBuf], limits: &Limits) -> Ingested {
 
 /// Ingests one input already in memory. `path` names it (`-` for stdin) and its extension
 /// decides the format; without one, the bytes do.
-pub fn ingest_bytes(path: &Path, bytes: &[u8], limits: &Limits) -> (Vec<Document>, Vec<Diagnostic>) {
+pub fn ingest_bytes(
+    path: &Path,
+    bytes: &[u8],
+    limits: &Limits,
+) -> (Vec<Document>, Vec<Diagnostic>) {
     let name = path.display().to_string();
     let lower = name.to_lowercase();
     let mut diags = Vec::new();
@@ -119,17 +123,29 @@ pub fn ingest_bytes(path: &Path, bytes: &[u8], limits: &Limits) -> (Vec<Document
         bytes
     };
     if bytes.iter().all(u8::is_ascii_whitespace) {
-        return (vec![], vec![Diagnostic::error(&name, "empty input: no text to analyse")]);
+        return (
+            vec![],
+            vec![Diagnostic::error(&name, "empty input: no text to analyse")],
+        );
     }
     if bytes.iter().take(8192).any(|&b| b == 0) {
-        return (vec![], vec![Diagnostic::error(&name, "binary file (NUL bytes): not text, HTML or JSON Lines")]);
+        return (
+            vec![],
+            vec![Diagnostic::error(
+                &name,
+                "binary file (NUL bytes): not text, HTML or JSON Lines",
+            )],
+        );
     }
     let text = match std::str::from_utf8(bytes) {
         Ok(t) => t.to_string(),
         Err(e) => {
             diags.push(Diagnostic::warning(
                 &name,
-                format!("invalid UTF-8 at byte {}: bad bytes replaced by U+FFFD", e.valid_up_to()),
+                format!(
+                    "invalid UTF-8 at byte {}: bad bytes replaced by U+FFFD",
+                    e.valid_up_to()
+                ),
             ));
             String::from_utf8_lossy(bytes).into_owned()
         }
@@ -167,10 +183,18 @@ fn format_of(lower_name: &str, text: &str) -> Format {
         return Format::Text;
     }
     // No telling extension (stdin, bare names): look at the content.
-    let head: String = text.trim_start().chars().take(512).collect::<String>().to_lowercase();
+    let head: String = text
+        .trim_start()
+        .chars()
+        .take(512)
+        .collect::<String>()
+        .to_lowercase();
     if head.starts_with('{') {
         Format::Jsonl
-    } else if head.starts_with("<!doctype html") || head.starts_with("<html") || head.contains("<body") {
+    } else if head.starts_with("<!doctype html")
+        || head.starts_with("<html")
+        || head.contains("<body")
+    {
         Format::Html
     } else {
         Format::Text
@@ -181,7 +205,11 @@ fn format_of(lower_name: &str, text: &str) -> Format {
 fn is_article_file(path: &Path) -> bool {
     let lower = path.to_string_lossy().to_lowercase();
     let name = lower.trim_end_matches(".gz");
-    [".txt", ".text", ".md", ".html", ".htm", ".xhtml", ".jsonl", ".ndjson"].iter().any(|e| name.ends_with(e))
+    [
+        ".txt", ".text", ".md", ".html", ".htm", ".xhtml", ".jsonl", ".ndjson",
+    ]
+    .iter()
+    .any(|e| name.ends_with(e))
 }
 
 /// Collects article files below `root`, sorted, without recursion (folders are input-shaped).
@@ -192,27 +220,39 @@ fn walk(root: &Path, limits: &Limits, files: &mut Vec<PathBuf>, diags: &mut Vec<
         let entries = match fs::read_dir(&dir) {
             Ok(e) => e,
             Err(e) => {
-                diags.push(Diagnostic::error(dir.display().to_string(), format!("cannot read folder: {e}")));
+                diags.push(Diagnostic::error(
+                    dir.display().to_string(),
+                    format!("cannot read folder: {e}"),
+                ));
                 continue;
             }
         };
         let mut entries: Vec<PathBuf> = entries.filter_map(|e| e.ok().map(|e| e.path())).collect();
         entries.sort();
         for p in entries {
-            let hidden = p.file_name().and_then(|n| n.to_str()).is_some_and(|n| n.starts_with('.'));
+            let hidden = p
+                .file_name()
+                .and_then(|n| n.to_str())
+                .is_some_and(|n| n.starts_with('.'));
             if hidden {
                 continue;
             }
             if p.is_dir() {
                 if depth + 1 > limits.max_depth {
-                    diags.push(Diagnostic::warning(p.display().to_string(), "folder too deep: skipped"));
+                    diags.push(Diagnostic::warning(
+                        p.display().to_string(),
+                        "folder too deep: skipped",
+                    ));
                 } else {
                     stack.push((p, depth + 1));
                 }
             } else if is_article_file(&p) {
                 found.push(p);
             } else {
-                diags.push(Diagnostic::info(p.display().to_string(), "skipped: not a text, HTML or JSON Lines file"));
+                diags.push(Diagnostic::info(
+                    p.display().to_string(),
+                    "skipped: not a text, HTML or JSON Lines file",
+                ));
             }
         }
     }
@@ -220,7 +260,11 @@ fn walk(root: &Path, limits: &Limits, files: &mut Vec<PathBuf>, diags: &mut Vec<
     if found.len() > limits.max_files {
         diags.push(Diagnostic::warning(
             root.display().to_string(),
-            format!("{} files found; only the first {} are read", found.len(), limits.max_files),
+            format!(
+                "{} files found; only the first {} are read",
+                found.len(),
+                limits.max_files
+            ),
         ));
         found.truncate(limits.max_files);
     }
@@ -229,9 +273,15 @@ fn walk(root: &Path, limits: &Limits, files: &mut Vec<PathBuf>, diags: &mut Vec<
 
 fn read_capped(reader: impl Read, cap: u64, name: &str) -> Result<Vec<u8>, String> {
     let mut buf = Vec::new();
-    reader.take(cap + 1).read_to_end(&mut buf).map_err(|e| format!("cannot read {name}: {e}"))?;
+    reader
+        .take(cap + 1)
+        .read_to_end(&mut buf)
+        .map_err(|e| format!("cannot read {name}: {e}"))?;
     if buf.len() as u64 > cap {
-        return Err(format!("input larger than the {} MiB limit: skipped", cap >> 20));
+        return Err(format!(
+            "input larger than the {} MiB limit: skipped",
+            cap >> 20
+        ));
     }
     Ok(buf)
 }
@@ -243,7 +293,10 @@ fn gunzip(bytes: &[u8], cap: u64) -> Result<Vec<u8>, String> {
         .read_to_end(&mut buf)
         .map_err(|e| format!("not valid gzip: {e}"))?;
     if buf.len() as u64 > cap {
-        return Err(format!("decompresses to more than the {} MiB limit: skipped", cap >> 20));
+        return Err(format!(
+            "decompresses to more than the {} MiB limit: skipped",
+            cap >> 20
+        ));
     }
     Ok(buf)
 }
@@ -251,7 +304,9 @@ fn gunzip(bytes: &[u8], cap: u64) -> Result<Vec<u8>, String> {
 fn file_stem(path: &Path) -> String {
     let name = path.file_name().and_then(|n| n.to_str()).unwrap_or("-");
     let mut stem = name;
-    for ext in [".gz", ".html", ".htm", ".xhtml", ".txt", ".text", ".md", ".jsonl", ".ndjson"] {
+    for ext in [
+        ".gz", ".html", ".htm", ".xhtml", ".txt", ".text", ".md", ".jsonl", ".ndjson",
+    ] {
         if let Some(s) = stem.strip_suffix(ext) {
             stem = s;
         }
@@ -277,10 +332,19 @@ fn unique_id(id: &str, seen: &mut HashSet<String>) -> String {
 fn text_document(id: &str, source: &str, text: String, format: SourceFormat) -> Document {
     let blocks = layout::classify(&text);
     let outlet = match layout::self_reference(&text, &blocks) {
-        Some(name) => Outlet { name, source: OutletSource::SelfReference },
-        None => Outlet { name: id.to_string(), source: OutletSource::FileName },
+        Some(name) => Outlet {
+            name,
+            source: OutletSource::SelfReference,
+        },
+        None => Outlet {
+            name: id.to_string(),
+            source: OutletSource::FileName,
+        },
     };
-    let title = blocks.iter().find(|b| b.kind == BlockKind::Headline).map(|b| b.span.text(&text).to_string());
+    let title = blocks
+        .iter()
+        .find(|b| b.kind == BlockKind::Headline)
+        .map(|b| b.span.text(&text).to_string());
     Document {
         id: id.to_string(),
         source: source.to_string(),
@@ -302,7 +366,9 @@ fn html_document(id: &str, source: &str, html_text: &str, jsonl: Option<&Record>
     let page = html::extract(html_text);
     let mut text = String::new();
     let mut roles: Vec<Option<BlockKind>> = Vec::new();
-    let title = jsonl.and_then(|r| r.title.clone()).or_else(|| page.title.clone());
+    let title = jsonl
+        .and_then(|r| r.title.clone())
+        .or_else(|| page.title.clone());
     if let Some(t) = title.as_deref().map(str::trim).filter(|t| !t.is_empty()) {
         text.push_str(&one_line(t));
         text.push_str("\n\n");
@@ -324,35 +390,75 @@ fn html_document(id: &str, source: &str, html_text: &str, jsonl: Option<&Record>
     let mut blocks = layout::classify(&text);
     for (b, role) in blocks.iter_mut().zip(&roles) {
         match role {
-            Some(BlockKind::Headline) => *b = Block { kind: BlockKind::Headline, span: b.span, reason: "page title".into() },
+            Some(BlockKind::Headline) => {
+                *b = Block {
+                    kind: BlockKind::Headline,
+                    span: b.span,
+                    reason: "page title".into(),
+                }
+            }
             Some(kind) if b.kind != BlockKind::Boilerplate => {
-                *b = Block { kind: *kind, span: b.span, reason: "marked up as such".into() }
+                *b = Block {
+                    kind: *kind,
+                    span: b.span,
+                    reason: "marked up as such".into(),
+                }
             }
             // The extractor kept it as text: trust that over the line classifier's layout
             // guesses, but not over its furniture cues.
-            None if matches!(b.kind, BlockKind::Subheading | BlockKind::Standfirst | BlockKind::Caption) => {
-                *b = Block { kind: BlockKind::Body, span: b.span, reason: String::new() }
+            None if matches!(
+                b.kind,
+                BlockKind::Subheading | BlockKind::Standfirst | BlockKind::Caption
+            ) =>
+            {
+                *b = Block {
+                    kind: BlockKind::Body,
+                    span: b.span,
+                    reason: String::new(),
+                }
             }
             _ => {}
         }
     }
     let outlet = if let Some(name) = jsonl.and_then(|r| r.outlet.clone()) {
-        Outlet { name, source: OutletSource::Jsonl }
+        Outlet {
+            name,
+            source: OutletSource::Jsonl,
+        }
     } else if let Some(name) = page.site_name.clone() {
-        Outlet { name, source: OutletSource::SiteName }
+        Outlet {
+            name,
+            source: OutletSource::SiteName,
+        }
     } else if let Some(name) = page.publisher.clone() {
-        Outlet { name, source: OutletSource::JsonLd }
+        Outlet {
+            name,
+            source: OutletSource::JsonLd,
+        }
     } else if let Some(host) = page.canonical_url.as_deref().and_then(host_of) {
-        Outlet { name: host, source: OutletSource::CanonicalHost }
+        Outlet {
+            name: host,
+            source: OutletSource::CanonicalHost,
+        }
     } else if let Some(name) = layout::self_reference(&text, &blocks) {
-        Outlet { name, source: OutletSource::SelfReference }
+        Outlet {
+            name,
+            source: OutletSource::SelfReference,
+        }
     } else {
-        Outlet { name: id.to_string(), source: OutletSource::FileName }
+        Outlet {
+            name: id.to_string(),
+            source: OutletSource::FileName,
+        }
     };
     Document {
         id: id.to_string(),
         source: source.to_string(),
-        format: if jsonl.is_some() { SourceFormat::Jsonl } else { SourceFormat::Html },
+        format: if jsonl.is_some() {
+            SourceFormat::Jsonl
+        } else {
+            SourceFormat::Html
+        },
         outlet,
         url: jsonl.and_then(|r| r.url.clone()).or(page.canonical_url),
         published: jsonl.and_then(|r| r.published.clone()).or(page.published),
@@ -399,7 +505,10 @@ fn jsonl_documents(name: &str, text: &str, _limits: &Limits) -> (Vec<Document>, 
         let rec: Record = match serde_json::from_str(line) {
             Ok(r) => r,
             Err(e) => {
-                diags.push(Diagnostic::error(&source, format!("not a JSON article record: {e}")));
+                diags.push(Diagnostic::error(
+                    &source,
+                    format!("not a JSON article record: {e}"),
+                ));
                 continue;
             }
         };
@@ -411,7 +520,10 @@ fn jsonl_documents(name: &str, text: &str, _limits: &Limits) -> (Vec<Document>, 
         let doc = if let Some(body) = rec.text.as_deref().filter(|t| !t.trim().is_empty()) {
             let mut d = text_document(&id, &source, body.to_string(), SourceFormat::Jsonl);
             if let Some(o) = rec.outlet.clone() {
-                d.outlet = Outlet { name: o, source: OutletSource::Jsonl };
+                d.outlet = Outlet {
+                    name: o,
+                    source: OutletSource::Jsonl,
+                };
             }
             d.url = rec.url.clone();
             d.published = rec.published.clone();
@@ -422,7 +534,10 @@ fn jsonl_documents(name: &str, text: &str, _limits: &Limits) -> (Vec<Document>, 
         } else if let Some(h) = rec.html.as_deref().filter(|t| !t.trim().is_empty()) {
             html_document(&id, &source, h, Some(&rec))
         } else {
-            diags.push(Diagnostic::error(&source, "record has neither \"text\" nor \"html\""));
+            diags.push(Diagnostic::error(
+                &source,
+                "record has neither \"text\" nor \"html\"",
+            ));
             continue;
         };
         docs.push(doc);
@@ -444,7 +559,10 @@ mod tests {
         assert!(d.is_empty() && diag[0].message.contains("empty"));
         let (d, diag) = one("bin.txt", b"abc\0def");
         assert!(d.is_empty() && diag[0].message.contains("binary"));
-        let (d, diag) = one("latin1.txt", b"Caf\xe9 owners met on Monday to discuss the new rules for the square.\n");
+        let (d, diag) = one(
+            "latin1.txt",
+            b"Caf\xe9 owners met on Monday to discuss the new rules for the square.\n",
+        );
         assert_eq!(d.len(), 1);
         assert!(diag[0].message.contains("invalid UTF-8 at byte 3"));
         let (d, diag) = one("x.html.gz", b"not gzip");
@@ -481,11 +599,19 @@ mod tests {
         );
         let (docs, diags) = one("feed.jsonl", input.as_bytes());
         assert_eq!(docs[0].id, "a1");
-        assert_eq!(docs[0].outlet, Outlet { name: "Harbour Post".into(), source: OutletSource::Jsonl });
+        assert_eq!(
+            docs[0].outlet,
+            Outlet {
+                name: "Harbour Post".into(),
+                source: OutletSource::Jsonl
+            }
+        );
         assert_eq!(docs[0].title.as_deref(), Some("Tender delayed"));
         assert_eq!(docs[0].published.as_deref(), Some("2024-05-01"));
         assert!(diags.iter().any(|d| d.source == "feed.jsonl:2"));
-        assert!(diags.iter().any(|d| d.source == "feed.jsonl:4" && d.message.contains("neither")));
+        assert!(diags
+            .iter()
+            .any(|d| d.source == "feed.jsonl:4" && d.message.contains("neither")));
     }
 
     #[test]
@@ -493,7 +619,10 @@ mod tests {
         assert_eq!(format_of("-", "  {\"id\":1}"), Format::Jsonl);
         assert_eq!(format_of("-", "<!DOCTYPE html><html>"), Format::Html);
         assert_eq!(format_of("-", "Plain words."), Format::Text);
-        assert_eq!(format_of("a.HTML.GZ".to_lowercase().as_str(), ""), Format::Html);
+        assert_eq!(
+            format_of("a.HTML.GZ".to_lowercase().as_str(), ""),
+            Format::Html
+        );
     }
 
     #[test]
@@ -502,6 +631,9 @@ mod tests {
         assert_eq!(unique_id("a", &mut seen), "a");
         assert_eq!(unique_id("a", &mut seen), "a-2");
         assert_eq!(file_stem(Path::new("/x/page.html.gz")), "page");
-        assert_eq!(host_of("https://www.example.org/news/1"), Some("example.org".into()));
+        assert_eq!(
+            host_of("https://www.example.org/news/1"),
+            Some("example.org".into())
+        );
     }
 }

@@ -8,20 +8,38 @@ use std::path::Path;
 use ingest::{ingest_paths, Limits};
 
 fn layout_of(story: &str) -> String {
-    let dir = Path::new(env!("CARGO_MANIFEST_DIR")).join("../../examples").join(story);
+    let dir = Path::new(env!("CARGO_MANIFEST_DIR"))
+        .join("../../examples")
+        .join(story);
     let ingested = ingest_paths(&[dir], &Limits::default());
     let mut out = String::new();
     for d in &ingested.documents {
-        let _ = writeln!(out, "== {} (outlet: {} from {:?})", d.id, d.outlet.name, d.outlet.source);
+        let _ = writeln!(
+            out,
+            "== {} (outlet: {} from {:?})",
+            d.id, d.outlet.name, d.outlet.source
+        );
         for b in &d.blocks {
             let text = b.span.text(&d.text);
             let short: String = text.chars().take(70).collect();
-            let _ = writeln!(out, "{:<11} {}", format!("{:?}", b.kind).to_lowercase(), short);
+            let _ = writeln!(
+                out,
+                "{:<11} {}",
+                format!("{:?}", b.kind).to_lowercase(),
+                short
+            );
         }
     }
     for diag in &ingested.diagnostics {
-        let name = Path::new(&diag.source).file_name().and_then(|n| n.to_str()).unwrap_or("");
-        let _ = writeln!(out, "diagnostic {:?}: {}: {}", diag.severity, name, diag.message);
+        let name = Path::new(&diag.source)
+            .file_name()
+            .and_then(|n| n.to_str())
+            .unwrap_or("");
+        let _ = writeln!(
+            out,
+            "diagnostic {:?}: {}: {}",
+            diag.severity, name, diag.message
+        );
     }
     out
 }

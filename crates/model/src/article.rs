@@ -170,7 +170,7 @@ pub struct Mention {
 /// Who a quotation or statement is credited to.
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize, JsonSchema)]
 pub struct Speaker {
-    /// The resolved name ("Mike Waltz"), or the descriptor of an unnamed source
+    /// The resolved name ("Ana Ruiz"), or the descriptor of an unnamed source
     /// ("a senior defense official"). Never a bare pronoun.
     pub name: String,
     /// True when the source is not named.

@@ -62,17 +62,29 @@ pub struct Diagnostic {
 impl Diagnostic {
     /// An error: the input was skipped.
     pub fn error(source: impl Into<String>, message: impl Into<String>) -> Self {
-        Self { severity: Severity::Error, source: source.into(), message: message.into() }
+        Self {
+            severity: Severity::Error,
+            source: source.into(),
+            message: message.into(),
+        }
     }
 
     /// A warning: the input was used with a caveat.
     pub fn warning(source: impl Into<String>, message: impl Into<String>) -> Self {
-        Self { severity: Severity::Warning, source: source.into(), message: message.into() }
+        Self {
+            severity: Severity::Warning,
+            source: source.into(),
+            message: message.into(),
+        }
     }
 
     /// A note.
     pub fn info(source: impl Into<String>, message: impl Into<String>) -> Self {
-        Self { severity: Severity::Info, source: source.into(), message: message.into() }
+        Self {
+            severity: Severity::Info,
+            source: source.into(),
+            message: message.into(),
+        }
     }
 }
 

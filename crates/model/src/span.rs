@@ -2,7 +2,20 @@ use schemars::JsonSchema;
 use serde::{Deserialize, Serialize};
 
 /// A half-open range of byte offsets `[start, end)` into a document's text.
-#[derive(Clone, Copy, Debug, Default, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize, JsonSchema)]
+#[derive(
+    Clone,
+    Copy,
+    Debug,
+    Default,
+    PartialEq,
+    Eq,
+    PartialOrd,
+    Ord,
+    Hash,
+    Serialize,
+    Deserialize,
+    JsonSchema,
+)]
 pub struct Span {
     /// First byte.
     pub start: usize,
@@ -13,7 +26,10 @@ pub struct Span {
 impl Span {
     /// A span from `start` to `end`; `end` is raised to `start` if smaller.
     pub fn new(start: usize, end: usize) -> Self {
-        Self { start, end: end.max(start) }
+        Self {
+            start,
+            end: end.max(start),
+        }
     }
 
     /// Length in bytes.
@@ -48,7 +64,9 @@ impl Span {
 
     /// The span with leading and trailing white space of `text` removed.
     pub fn trim(&self, text: &str) -> Span {
-        let Some(s) = self.get(text) else { return *self };
+        let Some(s) = self.get(text) else {
+            return *self;
+        };
         let lead = s.len() - s.trim_start().len();
         let trail = s.len() - s.trim_end().len();
         if lead + trail >= s.len() {
@@ -72,7 +90,11 @@ pub struct Evidence {
 impl Evidence {
     /// Evidence cut from `text` of document `doc`.
     pub fn new(doc: &str, text: &str, span: Span) -> Self {
-        Self { doc: doc.to_string(), span, text: span.text(text).to_string() }
+        Self {
+            doc: doc.to_string(),
+            span,
+            text: span.text(text).to_string(),
+        }
     }
 }
 

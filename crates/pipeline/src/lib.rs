@@ -60,11 +60,21 @@ impl Options {
             ModelUse::Off => (None, None),
             ModelUse::Auto => match load_model(self.models_dir.clone()) {
                 Ok(m) => (Some(m), None),
-                Err(e) => (None, Some(Diagnostic::info("model", format!("{e}; using lexical similarity only")))),
+                Err(e) => (
+                    None,
+                    Some(Diagnostic::info(
+                        "model",
+                        format!("{e}; using lexical similarity only"),
+                    )),
+                ),
             },
             ModelUse::Required => (Some(load_model(self.models_dir.clone())?), None),
         };
-        Ok(Pipeline { options: self, embedder, model_note })
+        Ok(Pipeline {
+            options: self,
+            embedder,
+            model_note,
+        })
     }
 }
 
@@ -97,7 +107,10 @@ impl std::fmt::Debug for Pipeline {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         f.debug_struct("Pipeline")
             .field("options", &self.options)
-            .field("embedder", &self.embedder.as_ref().map(|e| e.name().to_string()))
+            .field(
+                "embedder",
+                &self.embedder.as_ref().map(|e| e.name().to_string()),
+            )
             .finish()
     }
 }
@@ -114,7 +127,11 @@ impl Pipeline {
     }
 
     /// As [`Pipeline::run_paths`], telling `progress` where it is.
-    pub fn run_paths_with(&self, paths: &[PathBuf], progress: &mut dyn FnMut(Progress)) -> StoryReport {
+    pub fn run_paths_with(
+        &self,
+        paths: &[PathBuf],
+        progress: &mut dyn FnMut(Progress),
+    ) -> StoryReport {
         let ingested = ingest::ingest_paths(paths, &self.options.limits);
         progress(Progress::Ingested(ingested.documents.len()));
         let articles: Vec<ArticleReport> = ingested
@@ -127,7 +144,10 @@ impl Pipeline {
             })
             .collect();
         progress(Progress::Crosschecking);
-        let services = crosscheck::Services { embedder: self.embedder.as_deref(), judge: None };
+        let services = crosscheck::Services {
+            embedder: self.embedder.as_deref(),
+            judge: None,
+        };
         let findings = crosscheck::crosscheck(&articles, services);
         let mut diagnostics = ingested.diagnostics;
         diagnostics.extend(self.model_note.clone());

@@ -1,6 +1,8 @@
 use std::fmt::Write;
 
-use model::{BlockKind, ConflictKind, Evidence, OutletSource, RenderingLabel, Severity, StoryReport};
+use model::{
+    BlockKind, ConflictKind, Evidence, OutletSource, RenderingLabel, Severity, StoryReport,
+};
 
 /// Escapes text for Markdown: characters that could start markup are backslash-escaped, HTML
 /// is neutralised, and line breaks become spaces, so article text stays text.
@@ -24,7 +26,13 @@ pub fn escape_md(s: &str) -> String {
 }
 
 fn quote(e: &Evidence) -> String {
-    format!("«{}» ({} {}–{})", escape_md(&e.text), escape_md(&e.doc), e.span.start, e.span.end)
+    format!(
+        "«{}» ({} {}–{})",
+        escape_md(&e.text),
+        escape_md(&e.doc),
+        e.span.start,
+        e.span.end
+    )
 }
 
 /// The report for people.
@@ -46,11 +54,18 @@ pub fn render_markdown(r: &StoryReport) -> String {
     );
 
     let _ = writeln!(o, "## Articles\n");
-    let _ = writeln!(o, "| id | outlet (from) | headline | sentences | furniture lines removed |");
+    let _ = writeln!(
+        o,
+        "| id | outlet (from) | headline | sentences | furniture lines removed |"
+    );
     let _ = writeln!(o, "|---|---|---|---|---|");
     for a in &r.articles {
         let d = &a.document;
-        let removed = d.blocks.iter().filter(|b| b.kind == BlockKind::Boilerplate).count();
+        let removed = d
+            .blocks
+            .iter()
+            .filter(|b| b.kind == BlockKind::Boilerplate)
+            .count();
         let _ = writeln!(
             o,
             "| {} | {} ({}) | {} | {} | {} |",
@@ -98,7 +113,12 @@ pub fn render_markdown(r: &StoryReport) -> String {
             ConflictKind::Inverted => "inverted",
             ConflictKind::Internal => "internal",
         };
-        let _ = writeln!(o, "- **{kind}** ({:.0}%): {}", c.confidence * 100.0, escape_md(&c.explanation));
+        let _ = writeln!(
+            o,
+            "- **{kind}** ({:.0}%): {}",
+            c.confidence * 100.0,
+            escape_md(&c.explanation)
+        );
         let _ = writeln!(o, "  - {}: {}", escape_md(&outlets(&c.a.doc)), quote(&c.a));
         let _ = writeln!(o, "  - {}: {}", escape_md(&outlets(&c.b.doc)), quote(&c.b));
     }
@@ -115,7 +135,12 @@ pub fn render_markdown(r: &StoryReport) -> String {
                 RenderingLabel::Paraphrase => "paraphrase",
                 RenderingLabel::Inverted => "INVERTED",
             };
-            let _ = writeln!(o, "- {} — {label}: {}", escape_md(&outlets(&rd.evidence.doc)), quote(&rd.evidence));
+            let _ = writeln!(
+                o,
+                "- {} — {label}: {}",
+                escape_md(&outlets(&rd.evidence.doc)),
+                quote(&rd.evidence)
+            );
             if !rd.diff.is_empty() {
                 let mut diff = String::new();
                 for op in &rd.diff {
@@ -141,12 +166,22 @@ pub fn render_markdown(r: &StoryReport) -> String {
         let _ = writeln!(o, "| entity | kind | forms (outlet) | warning |");
         let _ = writeln!(o, "|---|---|---|---|");
         for e in &f.entities {
-            let forms: Vec<String> =
-                e.forms.iter().map(|x| format!("{} ({})", escape_md(&x.form), escape_md(&x.doc))).collect();
+            let forms: Vec<String> = e
+                .forms
+                .iter()
+                .map(|x| format!("{} ({})", escape_md(&x.form), escape_md(&x.doc)))
+                .collect();
             let flags: Vec<String> = e
                 .flags
                 .iter()
-                .map(|x| format!("{} writes {} — {}", escape_md(&x.doc), escape_md(&x.form), escape_md(&x.reason)))
+                .map(|x| {
+                    format!(
+                        "{} writes {} — {}",
+                        escape_md(&x.doc),
+                        escape_md(&x.form),
+                        escape_md(&x.reason)
+                    )
+                })
                 .collect();
             let _ = writeln!(
                 o,
@@ -160,10 +195,23 @@ pub fn render_markdown(r: &StoryReport) -> String {
         o.push('\n');
     }
 
-    section(&mut o, "Who cites whom", f.attributions.is_empty() && f.first_reported_by.is_none());
+    section(
+        &mut o,
+        "Who cites whom",
+        f.attributions.is_empty() && f.first_reported_by.is_none(),
+    );
     if let Some(first) = &f.first_reported_by {
-        let by: Vec<String> = first.said_by.iter().map(|e| escape_md(&outlets(&e.doc))).collect();
-        let _ = writeln!(o, "First reported by **{}**, according to {}.\n", escape_md(&first.outlet), by.join(", "));
+        let by: Vec<String> = first
+            .said_by
+            .iter()
+            .map(|e| escape_md(&outlets(&e.doc)))
+            .collect();
+        let _ = writeln!(
+            o,
+            "First reported by **{}**, according to {}.\n",
+            escape_md(&first.outlet),
+            by.join(", ")
+        );
     }
     for a in &f.attributions {
         let _ = writeln!(
@@ -178,17 +226,33 @@ pub fn render_markdown(r: &StoryReport) -> String {
 
     section(&mut o, "Framing", f.framing.is_empty());
     for x in &f.framing {
-        let _ = writeln!(o, "- {}: {} — {}", escape_md(&outlets(&x.evidence.doc)), quote(&x.evidence), escape_md(&x.reason));
+        let _ = writeln!(
+            o,
+            "- {}: {} — {}",
+            escape_md(&outlets(&x.evidence.doc)),
+            quote(&x.evidence),
+            escape_md(&x.reason)
+        );
     }
 
     section(&mut o, "Only in one outlet", f.unique.is_empty());
     for u in &f.unique {
-        let _ = writeln!(o, "- only {}: {}", escape_md(&outlets(&u.evidence.doc)), quote(&u.evidence));
+        let _ = writeln!(
+            o,
+            "- only {}: {}",
+            escape_md(&outlets(&u.evidence.doc)),
+            quote(&u.evidence)
+        );
     }
 
     section(&mut o, "Missing from", f.omissions.is_empty());
     for m in &f.omissions {
-        let _ = writeln!(o, "- {} lacks {}", escape_md(&outlets(&m.doc)), escape_md(&m.fact));
+        let _ = writeln!(
+            o,
+            "- {} lacks {}",
+            escape_md(&outlets(&m.doc)),
+            escape_md(&m.fact)
+        );
     }
 
     section(&mut o, "Diagnostics", r.diagnostics.is_empty());
@@ -198,7 +262,12 @@ pub fn render_markdown(r: &StoryReport) -> String {
             Severity::Warning => "warning",
             Severity::Info => "info",
         };
-        let _ = writeln!(o, "- {sev}: {}: {}", escape_md(&d.source), escape_md(&d.message));
+        let _ = writeln!(
+            o,
+            "- {sev}: {}: {}",
+            escape_md(&d.source),
+            escape_md(&d.message)
+        );
     }
     o
 }

@@ -25,11 +25,22 @@ fn committed_schema_matches_the_code() {
 #[test]
 fn real_output_validates() {
     let story = root().join("examples/harbour-tender");
-    let report = pipeline::Options::default().build().expect("default options build").run_paths(&[story]);
-    assert!(!report.articles.is_empty(), "the example story has articles");
-    let json: serde_json::Value = serde_json::from_str(&report::render_json(&report).expect("json")).expect("parse");
-    let schema: serde_json::Value = serde_json::from_str(&report::json_schema()).expect("schema parses");
+    let report = pipeline::Options::default()
+        .build()
+        .expect("default options build")
+        .run_paths(&[story]);
+    assert!(
+        !report.articles.is_empty(),
+        "the example story has articles"
+    );
+    let json: serde_json::Value =
+        serde_json::from_str(&report::render_json(&report).expect("json")).expect("parse");
+    let schema: serde_json::Value =
+        serde_json::from_str(&report::json_schema()).expect("schema parses");
     let validator = jsonschema::validator_for(&schema).expect("schema compiles");
-    let errors: Vec<String> = validator.iter_errors(&json).map(|e| format!("{e} at {}", e.instance_path())).collect();
+    let errors: Vec<String> = validator
+        .iter_errors(&json)
+        .map(|e| format!("{e} at {}", e.instance_path()))
+        .collect();
     assert!(errors.is_empty(), "{errors:#?}");
 }

@@ -49,7 +49,11 @@ fn keys_of(ws: &[crate::text::Word]) -> Vec<String> {
     let mut out = Vec::with_capacity(ws.len());
     for (i, w) in ws.iter().enumerate() {
         if w.lower == "clear" {
-            let prev = |k: usize| i.checked_sub(k).and_then(|j| ws.get(j)).map(|w| w.lower.as_str());
+            let prev = |k: usize| {
+                i.checked_sub(k)
+                    .and_then(|j| ws.get(j))
+                    .map(|w| w.lower.as_str())
+            };
             if prev(1) == Some("not") || (prev(1) == Some("yet") && prev(2) == Some("not")) {
                 out.push(key_of("unclear"));
                 continue;
@@ -76,7 +80,12 @@ pub fn collect(articles: &[ArticleReport]) -> Vec<Stmt> {
                 .iter()
                 .enumerate()
                 .filter(|(_, s)| matches!(s.kind, BlockKind::Body | BlockKind::Standfirst))
-                .map(|(i, s)| Statement { span: s.span, sentence: i, claimant: Claimant::Outlet, modality: Modality::Asserted })
+                .map(|(i, s)| Statement {
+                    span: s.span,
+                    sentence: i,
+                    claimant: Claimant::Outlet,
+                    modality: Modality::Asserted,
+                })
                 .collect();
             &fallback
         } else {
@@ -91,7 +100,11 @@ pub fn collect(articles: &[ArticleReport]) -> Vec<Stmt> {
             let ws = words(t);
             let lower: Vec<String> = ws.iter().map(|w| w.lower.clone()).collect();
             let keys = keys_of(&ws);
-            let sentence = a.analysis.sentences.get(st.sentence).map_or(st.span, |s| s.span);
+            let sentence = a
+                .analysis
+                .sentences
+                .get(st.sentence)
+                .map_or(st.span, |s| s.span);
             let quoted = quoted_share(t) > 0.6;
             out.push(Stmt {
                 doc: d,
@@ -206,7 +219,11 @@ pub fn cosine(a: &[(u32, f32)], b: &[(u32, f32)]) -> f32 {
 pub fn evidence(articles: &[ArticleReport], s: &Stmt) -> Evidence {
     match articles.get(s.doc) {
         Some(a) => Evidence::new(&a.document.id, &a.document.text, s.span),
-        None => Evidence { doc: String::new(), span: s.span, text: s.text.clone() },
+        None => Evidence {
+            doc: String::new(),
+            span: s.span,
+            text: s.text.clone(),
+        },
     }
 }
 
@@ -266,7 +283,10 @@ mod tests {
 
     #[test]
     fn shingles_skip_quotations() {
-        let a = shingles("He said \u{201c}one two three four five six seven eight nine\u{201d} today", 8);
+        let a = shingles(
+            "He said \u{201c}one two three four five six seven eight nine\u{201d} today",
+            8,
+        );
         assert!(a.is_empty());
         let b = shingles("one two three four five six seven eight nine", 8);
         assert_eq!(b.len(), 2);

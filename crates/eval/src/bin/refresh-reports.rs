@@ -11,7 +11,11 @@ use std::process::ExitCode;
 
 fn story_dirs(root: &Path) -> Vec<PathBuf> {
     let mut dirs: Vec<PathBuf> = fs::read_dir(root)
-        .map(|rd| rd.filter_map(|e| e.ok().map(|e| e.path())).filter(|p| p.join("gold.json").is_file()).collect())
+        .map(|rd| {
+            rd.filter_map(|e| e.ok().map(|e| e.path()))
+                .filter(|p| p.join("gold.json").is_file())
+                .collect()
+        })
         .unwrap_or_default();
     dirs.sort();
     dirs
@@ -29,7 +33,11 @@ fn main() -> ExitCode {
     let mut dirs = story_dirs(&shared.join("stories"));
     dirs.extend(story_dirs(&repo.join("examples")));
     for dir in dirs {
-        let name = dir.file_name().and_then(|n| n.to_str()).unwrap_or("story").to_string();
+        let name = dir
+            .file_name()
+            .and_then(|n| n.to_str())
+            .unwrap_or("story")
+            .to_string();
         match eval::story::run_story(&dir) {
             Ok((score, _)) => {
                 let mut md = eval::story::render_markdown(&score);
@@ -71,7 +79,10 @@ fn main() -> ExitCode {
             }
         }
     } else {
-        eprintln!("refresh-reports: {} absent: extraction report not refreshed", bench.display());
+        eprintln!(
+            "refresh-reports: {} absent: extraction report not refreshed",
+            bench.display()
+        );
     }
     if failed {
         ExitCode::FAILURE
