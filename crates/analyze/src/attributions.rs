@@ -81,11 +81,33 @@ pub fn attributions(
         if key.is_empty() || key == own {
             return;
         }
-        match out
-            .iter_mut()
-            .find(|x| model::outlets::name_key(&x.source) == key)
-        {
-            Some(x) => x.first_report |= a.first_report,
+        // One source found twice is one source: the same name; two rules' overlapping cuts of
+        // one official's description; or a name and the same name with words after it ("X
+        // intelligence" and "X intelligence report").
+        let overlapping_official = |x: &Attribution| {
+            x.kind == SourceKind::Official
+                && a.kind == SourceKind::Official
+                && x.span.overlaps(a.span)
+        };
+        let same = |x: &Attribution| {
+            let k = model::outlets::name_key(&x.source);
+            k == key
+                || overlapping_official(x)
+                || (x.kind == a.kind
+                    && (k.starts_with(&format!("{key} ")) || key.starts_with(&format!("{k} "))))
+        };
+        match out.iter_mut().find(|x| same(x)) {
+            Some(x) => {
+                x.first_report |= a.first_report;
+                if overlapping_official(x) && x.span != a.span {
+                    let span =
+                        Span::new(x.span.start.min(a.span.start), x.span.end.max(a.span.end));
+                    x.source = span.text(text).trim().to_string();
+                    x.span = span;
+                } else if key.len() < model::outlets::name_key(&x.source).len() {
+                    x.source = a.source.clone();
+                }
+            }
             None => out.push(a),
         }
     };
