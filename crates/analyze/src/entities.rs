@@ -310,6 +310,14 @@ fn org_descriptors(toks: &[Tok<'_>]) -> Vec<OrgDescriptor> {
     out
 }
 
+/// A whole name with every word [`fold`]ed, the key two forms of one name share.
+fn folded(name: &str) -> String {
+    name.split_whitespace()
+        .map(fold)
+        .collect::<Vec<_>>()
+        .join(" ")
+}
+
 /// British and American spellings folded, for comparing names ("Harbour" and "Harbor").
 pub(crate) fn fold(word: &str) -> String {
     let w = word.to_lowercase();
@@ -391,20 +399,11 @@ fn build(text: &str, chunks: &[Chunk], descriptors: &[OrgDescriptor]) -> Vec<Ent
         } else {
             c.words.join(" ")
         };
-        let key = name
-            .split_whitespace()
-            .map(fold)
-            .collect::<Vec<_>>()
-            .join(" ");
-        let idx = match ents.iter().position(|e| {
-            e.kind == kind
-                && e.name
-                    .split_whitespace()
-                    .map(fold)
-                    .collect::<Vec<_>>()
-                    .join(" ")
-                    == key
-        }) {
+        let key = folded(&name);
+        let idx = match ents
+            .iter()
+            .position(|e| e.kind == kind && folded(&e.name) == key)
+        {
             Some(i) => i,
             None => {
                 ents.push(Entity {
@@ -524,19 +523,8 @@ fn build(text: &str, chunks: &[Chunk], descriptors: &[OrgDescriptor]) -> Vec<Ent
             }
             (None, Some(_)) => {
                 let name = d.span.text(text).to_string();
-                let key = name
-                    .split_whitespace()
-                    .map(fold)
-                    .collect::<Vec<_>>()
-                    .join(" ");
-                let idx = match ents.iter().position(|e| {
-                    e.name
-                        .split_whitespace()
-                        .map(fold)
-                        .collect::<Vec<_>>()
-                        .join(" ")
-                        == key
-                }) {
+                let key = folded(&name);
+                let idx = match ents.iter().position(|e| folded(&e.name) == key) {
                     Some(i) => i,
                     None => {
                         ents.push(Entity {
