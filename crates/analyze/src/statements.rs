@@ -35,6 +35,7 @@ struct Breaks {
     semicolon: bool,
     after_comma: Vec<Vec<String>>,
     after_comma_and: Vec<String>,
+    trailing: Vec<String>,
     lead: Vec<String>,
 }
 
@@ -89,6 +90,7 @@ fn breaks() -> &'static Breaks {
             semicolon: false,
             after_comma: Vec::new(),
             after_comma_and: Vec::new(),
+            trailing: Vec::new(),
             lead: Vec::new(),
         };
         for line in include_str!("../data/clause_breaks.txt")
@@ -106,6 +108,7 @@ fn breaks() -> &'static Breaks {
                     .after_comma
                     .push(word.split_whitespace().map(str::to_string).collect()),
                 "after-comma-and" => b.after_comma_and.push(word),
+                "trailing" => b.trailing.push(word),
                 "lead" => b.lead.push(word),
                 _ => {}
             }
@@ -277,7 +280,12 @@ fn claimant(
                 .trim()
                 .to_string();
             let first = name.split_whitespace().next().unwrap_or("").to_lowercase();
+            // A pronoun is no name, and a lone article is an adjective's ("the reported
+            // change"), not a speaker's.
+            let lone_article = name.split_whitespace().count() == 1
+                && matches!(first.as_str(), "the" | "a" | "an" | "this" | "that");
             if matches!(first.as_str(), "he" | "she" | "they" | "it" | "we" | "i")
+                || lone_article
                 || name.is_empty()
             {
                 continue;
@@ -345,18 +353,24 @@ pub fn clauses(text: &str, sentence: Span) -> Vec<Span> {
             continue;
         }
         let comma = words[k - 1].span.end + g.find(',').unwrap_or(0);
-        if b.after_comma
-            .iter()
-            .any(|p| find_phrase(&words[k..], p) == Some(0))
-        {
-            cuts.push((comma, words[k].span.start, k));
-        } else if words[k].lower == "and"
+        if words[k].lower == "and"
             && words
                 .get(k + 1)
                 .is_some_and(|n| b.after_comma_and.contains(&n.lower))
         {
             cuts.push((comma, words[k + 1].span.start, k + 1));
-        } else if b.lead.contains(&words[0].lower) && !cuts.iter().any(|c| c.2 <= k) {
+            continue;
+        }
+        let after = b
+            .after_comma
+            .iter()
+            .any(|p| find_phrase(&words[k..], p) == Some(0));
+        let trailing = b.trailing.contains(&words[k].lower)
+            && !Span::new(words[k].span.start, sentence.end)
+                .text(text)
+                .contains(',');
+        let lead = b.lead.contains(&words[0].lower) && !cuts.iter().any(|c| c.2 <= k);
+        if after || trailing || lead {
             cuts.push((comma, words[k].span.start, k));
         }
     }
@@ -446,6 +460,13 @@ mod tests {
         );
         let t = "While the cost of the new line remains unknown to everyone, engineers said it would be ready in spring next year.";
         assert_eq!(clause_texts(t).len(), 2);
+        // A closing relative clause is a claim of its own; one in mid-sentence is not cut.
+        let t =
+            "The city had set aside four million for the new bridge, which was due to open in May.";
+        assert_eq!(clause_texts(t).len(), 2);
+        let t =
+            "The ferry company, which has run the line for years, has agreed to stay on until May.";
+        assert_eq!(clause_texts(t).len(), 1);
         // Short sentences and quotations stay whole.
         assert_eq!(clause_texts("Prices rose, and the mayor left.").len(), 1);
         let t = "\u{201c}We waited for a long time in the rain, and the trains never came back to the station,\u{201d} she said at the end.";
@@ -476,6 +497,9 @@ mod tests {
         let span = Span::new(start, start + s.len());
         let c = claimant(t, span, &words_in(t, span), &[], &[]);
         assert_eq!(c, Some(Claimant::Source("the chair".to_string())));
+        let t = "The reported change comes as rents rise.";
+        let span = Span::new(0, t.len());
+        assert_eq!(claimant(t, span, &words_in(t, span), &[], &[]), None);
         let t = "Rents rose, according to the Valley Gazette.";
         let span = Span::new(0, t.len());
         assert_eq!(

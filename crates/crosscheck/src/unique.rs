@@ -3,10 +3,14 @@
 use std::collections::HashSet;
 use std::sync::OnceLock;
 
-use model::{ArticleReport, Claimant, Conflict, Evidence, Framing, Omission, SummaryLine, Unique};
+use model::{
+    ArticleReport, Claimant, Conflict, EntityKind, Evidence, Framing, Omission, StoryEntity,
+    SummaryLine, Unique,
+};
 
 use crate::align::features::{evidence, key_of};
 use crate::align::Alignment;
+use crate::conflicts::Opposed;
 use crate::text::{is_stopword, words};
 
 /// A statement this similar to one of another outlet is not unique to its outlet.
@@ -30,16 +34,33 @@ pub struct PerOutlet {
 }
 
 /// Unique facts, omissions, summary and framing.
-pub fn per_outlet(articles: &[ArticleReport], al: &Alignment, conflicts: &[Conflict]) -> PerOutlet {
+pub fn per_outlet(
+    articles: &[ArticleReport],
+    al: &Alignment,
+    found: &[Opposed],
+    entities: &[StoryEntity],
+) -> PerOutlet {
+    let conflicts: Vec<Conflict> = found.iter().map(|f| f.conflict.clone()).collect();
+    let conflicts = conflicts.as_slice();
+    // A statement's opponent does not support it.
+    let opposed: HashSet<(usize, usize)> = found
+        .iter()
+        .flat_map(|f| [(f.a, f.b), (f.b, f.a)])
+        .collect();
     PerOutlet {
-        unique: unique(articles, al),
+        unique: unique(articles, al, &opposed, entities),
         omissions: omissions(articles, al),
         summary: summary(articles, al, conflicts),
         framing: framing(articles, al),
     }
 }
 
-fn unique(articles: &[ArticleReport], al: &Alignment) -> Vec<Unique> {
+fn unique(
+    articles: &[ArticleReport],
+    al: &Alignment,
+    opposed: &HashSet<(usize, usize)>,
+    entities: &[StoryEntity],
+) -> Vec<Unique> {
     let near = crate::conflicts::neighbours_of(al);
     let mut out = Vec::new();
     for (i, s) in al.stmts.iter().enumerate() {
@@ -55,6 +76,7 @@ fn unique(articles: &[ArticleReport], al: &Alignment) -> Vec<Unique> {
         let supported = near.get(i).is_some_and(|row| {
             row.iter().any(|&(j, _)| {
                 al.stmts[j].doc != s.doc
+                    && !opposed.contains(&(i, j))
                     && crate::align::features::cosine(&s.vector, &al.stmts[j].vector)
                         >= UNIQUE_MAX_SIM
             })
@@ -62,10 +84,104 @@ fn unique(articles: &[ArticleReport], al: &Alignment) -> Vec<Unique> {
         if !supported {
             out.push(Unique {
                 evidence: evidence(articles, s),
+                detail: None,
             });
         }
     }
+    out.extend(details(articles, al, entities));
     out
+}
+
+/// Corroborated statements that name a person or organisation no other outlet names: the
+/// claim is shared, the detail is this outlet's own. Only full proper names count ("Senator
+/// Ada Quist", not "the board"), and only when no other article has the name at all: for a
+/// person, not the surname nor a word starting like it, as spelling variants must not pass
+/// for new names.
+fn details(articles: &[ArticleReport], al: &Alignment, entities: &[StoryEntity]) -> Vec<Unique> {
+    let lowered: Vec<String> = articles
+        .iter()
+        .map(|a| a.document.text.to_lowercase())
+        .collect();
+    let proper = |name: &str| {
+        let ws: Vec<&str> = name.split_whitespace().collect();
+        ws.len() >= 2
+            && ws
+                .iter()
+                .filter(|w| w.chars().count() > 3)
+                .all(|w| w.chars().next().is_some_and(char::is_uppercase))
+    };
+    let mut out = Vec::new();
+    let mut done: HashSet<usize> = HashSet::new();
+    for e in entities {
+        let docs: HashSet<&str> = e.forms.iter().map(|f| f.doc.as_str()).collect();
+        if docs.len() != 1
+            || !matches!(e.kind, EntityKind::Person | EntityKind::Organization)
+            || !proper(&e.canonical)
+        {
+            continue;
+        }
+        let Some(d) = articles
+            .iter()
+            .position(|a| docs.contains(a.document.id.as_str()))
+        else {
+            continue;
+        };
+        let name = e.canonical.to_lowercase();
+        let last = name.split_whitespace().last().unwrap_or("");
+        let stem: String = last.chars().take(5).collect();
+        let elsewhere = lowered.iter().enumerate().any(|(o, t)| {
+            o != d
+                && match e.kind {
+                    EntityKind::Person => contains_word(t, last) || contains_prefix(t, &stem),
+                    // An organisation's last word is often generic ("Agency", "Council").
+                    _ => contains_word(t, &name),
+                }
+        });
+        if elsewhere {
+            continue;
+        }
+        let forms: HashSet<&str> = e.forms.iter().map(|f| f.form.as_str()).collect();
+        let mentions = articles[d]
+            .analysis
+            .entities
+            .iter()
+            .flat_map(|x| &x.mentions)
+            .filter(|m| forms.contains(m.form.as_str()) && proper(&m.form));
+        for m in mentions {
+            let Some(i) = al.stmts.iter().position(|s| {
+                s.doc == d && s.span.start <= m.span.start && m.span.end <= s.span.end
+            }) else {
+                continue;
+            };
+            if al.group_of.get(i).copied().flatten().is_some() && done.insert(i) {
+                out.push(Unique {
+                    evidence: evidence(articles, &al.stmts[i]),
+                    detail: Some(e.canonical.clone()),
+                });
+            }
+        }
+    }
+    out
+}
+
+/// Whether some word of `text` starts with `prefix` (both lower-cased).
+fn contains_prefix(text: &str, prefix: &str) -> bool {
+    !prefix.is_empty()
+        && text.match_indices(prefix).any(|(at, _)| {
+            !text[..at]
+                .chars()
+                .next_back()
+                .is_some_and(char::is_alphanumeric)
+        })
+}
+
+/// Whether `word` occurs in `text` as a whole word (both lower-cased).
+fn contains_word(text: &str, word: &str) -> bool {
+    text.match_indices(word).any(|(at, _)| {
+        let before = text[..at].chars().next_back();
+        let after = text[at + word.len()..].chars().next();
+        !before.is_some_and(char::is_alphanumeric) && !after.is_some_and(char::is_alphanumeric)
+    })
 }
 
 fn omissions(articles: &[ArticleReport], al: &Alignment) -> Vec<Omission> {

@@ -30,6 +30,16 @@ pub enum EmbedError {
         /// The sha256 found.
         actual: String,
     },
+    /// The static-tier table was distilled by another version of this crate.
+    #[error("{file}: static-tier table of format version {found}, but this build reads version {expected}; run `{FETCH_COMMAND}` to rebuild it", FETCH_COMMAND = FETCH_COMMAND)]
+    StaticOutdated {
+        /// The table file.
+        file: PathBuf,
+        /// The version found (1 when the file has none).
+        found: u64,
+        /// The version this build reads.
+        expected: u64,
+    },
     /// A file is present but its content is unusable.
     #[error("{file}: {reason}")]
     Corrupt {

@@ -24,11 +24,15 @@ mod minilm;
 mod static_tier;
 mod store;
 mod tokenize;
+mod wordpiece;
 
 pub use cross::CrossEncoderJudge;
 pub use error::{EmbedError, FETCH_COMMAND};
 pub use minilm::{MiniLm, DEFAULT_BATCH, MAX_TOKENS};
-pub use static_tier::{distil, distil_with, Distillation, StaticEmbedder, StaticTable};
+pub use static_tier::{
+    distil, distil_raw, Distillation, Ranking, Recipe, StaticEmbedder, StaticTable, Weighting,
+    STATIC_VERSION,
+};
 pub use store::{
     InstalledModel, ModelKind, ModelStore, HF_DIR, MINILM_DIR, MINILM_WHEEL, MODELS_ENV,
     STATIC_FILE,

@@ -86,6 +86,79 @@ pub(crate) fn l2_normalise(v: &mut [f32]) {
     }
 }
 
+/// Eigen-decomposition of a symmetric `n`×`n` matrix (row-major), by cyclic Jacobi rotations:
+/// simple, deterministic and accurate, and fast enough for the few-hundred-dimensional
+/// covariance of the static tier's PCA. Returns the eigenvalues in decreasing order and the
+/// matching unit eigenvectors as the rows of an `n`×`n` matrix, each signed so that its
+/// largest component is positive (so that the result does not depend on rounding).
+pub(crate) fn symmetric_eigen(mut a: Vec<f64>, n: usize) -> (Vec<f64>, Vec<f64>) {
+    assert_eq!(a.len(), n * n, "symmetric_eigen needs an n x n matrix");
+    let mut v = vec![0f64; n * n];
+    for i in 0..n {
+        v[i * n + i] = 1.0;
+    }
+    let total: f64 = a.iter().map(|x| x * x).sum();
+    for _sweep in 0..60 {
+        let off: f64 = (0..n)
+            .flat_map(|p| (p + 1..n).map(move |q| (p, q)))
+            .map(|(p, q)| a[p * n + q] * a[p * n + q])
+            .sum();
+        if off <= 1e-26 * total || off == 0.0 {
+            break;
+        }
+        for p in 0..n {
+            for q in p + 1..n {
+                let apq = a[p * n + q];
+                if apq == 0.0 {
+                    continue;
+                }
+                // The rotation angle that zeroes a[p][q]: t = tan(phi), the smaller root.
+                let theta = (a[q * n + q] - a[p * n + p]) / (2.0 * apq);
+                let t = if theta.abs() > 1e150 {
+                    0.5 / theta
+                } else {
+                    theta.signum() / (theta.abs() + (theta * theta + 1.0).sqrt())
+                };
+                let c = 1.0 / (t * t + 1.0).sqrt();
+                let s = t * c;
+                for k in 0..n {
+                    let (x, y) = (a[k * n + p], a[k * n + q]);
+                    a[k * n + p] = c * x - s * y;
+                    a[k * n + q] = s * x + c * y;
+                }
+                for k in 0..n {
+                    let (x, y) = (a[p * n + k], a[q * n + k]);
+                    a[p * n + k] = c * x - s * y;
+                    a[q * n + k] = s * x + c * y;
+                }
+                for k in 0..n {
+                    let (x, y) = (v[k * n + p], v[k * n + q]);
+                    v[k * n + p] = c * x - s * y;
+                    v[k * n + q] = s * x + c * y;
+                }
+            }
+        }
+    }
+    let mut order: Vec<usize> = (0..n).collect();
+    order.sort_by(|&i, &j| a[j * n + j].total_cmp(&a[i * n + i]).then(i.cmp(&j)));
+    let values = order.iter().map(|&i| a[i * n + i]).collect();
+    let mut vectors = vec![0f64; n * n];
+    for (row, &i) in order.iter().enumerate() {
+        let out = &mut vectors[row * n..(row + 1) * n];
+        for (k, o) in out.iter_mut().enumerate() {
+            *o = v[k * n + i];
+        }
+        let big = out
+            .iter()
+            .copied()
+            .fold(0f64, |m, x| if x.abs() > m.abs() { x } else { m });
+        if big < 0.0 {
+            out.iter_mut().for_each(|x| *x = -*x);
+        }
+    }
+    (values, vectors)
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -107,6 +180,31 @@ mod tests {
             (-2.0, -0.995_322_265),
         ] {
             assert!((erf(x) as f64 - want).abs() < 1e-6, "erf({x})");
+        }
+    }
+
+    #[test]
+    fn symmetric_eigen_decomposes() {
+        // A deterministic symmetric matrix: A v = lambda v for every pair, in decreasing order.
+        let n = 9;
+        let mut a = vec![0f64; n * n];
+        for i in 0..n {
+            for j in 0..=i {
+                let x = ((i * 7 + j * 13) % 11) as f64 - 5.0 + if i == j { 3.0 } else { 0.0 };
+                a[i * n + j] = x;
+                a[j * n + i] = x;
+            }
+        }
+        let (values, vectors) = symmetric_eigen(a.clone(), n);
+        assert!(values.windows(2).all(|w| w[0] >= w[1]));
+        for (k, lambda) in values.iter().enumerate() {
+            let v = &vectors[k * n..(k + 1) * n];
+            let norm: f64 = v.iter().map(|x| x * x).sum();
+            assert!((norm - 1.0).abs() < 1e-10);
+            for i in 0..n {
+                let av: f64 = (0..n).map(|j| a[i * n + j] * v[j]).sum();
+                assert!((av - lambda * v[i]).abs() < 1e-9, "row {i} of pair {k}");
+            }
         }
     }
 }

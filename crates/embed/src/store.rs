@@ -51,7 +51,7 @@ pub struct InstalledModel {
     pub dir: PathBuf,
     /// What it is.
     pub kind: ModelKind,
-    /// Whether the static-tier table was built for it.
+    /// Whether a static-tier table of the current [`crate::STATIC_VERSION`] was built for it.
     pub has_static: bool,
     /// Total size of its files in bytes.
     pub bytes: u64,
@@ -273,7 +273,9 @@ fn describe(dir: &Path, name: String) -> Option<InstalledModel> {
         name,
         dir: dir.to_path_buf(),
         kind,
-        has_static: dir.join(STATIC_FILE).is_file(),
+        // An outdated table does not count: `models list` then shows no static tier, and
+        // `models fetch` rebuilds it.
+        has_static: crate::static_tier::is_current(&dir.join(STATIC_FILE)),
         bytes,
     })
 }

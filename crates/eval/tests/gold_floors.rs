@@ -13,8 +13,8 @@ use eval::story::{render_markdown, run_story};
 const FLOORS: &[(&str, &str, &str, u64)] = &[
     ("cyber-pause", "boilerplate", "removed", 25),
     ("cyber-pause", "boilerplate", "body_kept", 56),
-    ("cyber-pause", "facts", "found", 10),
-    ("cyber-pause", "facts", "supports_grouped", 29),
+    ("cyber-pause", "facts", "found", 12),
+    ("cyber-pause", "facts", "supports_grouped", 33),
     ("cyber-pause", "contradictions", "found", 7),
     ("cyber-pause", "quotes", "found", 18),
     ("cyber-pause", "quotes", "speaker_right", 18),
@@ -22,12 +22,12 @@ const FLOORS: &[(&str, &str, &str, u64)] = &[
     ("cyber-pause", "attributions", "found", 21),
     ("cyber-pause", "entities", "resolved", 32),
     ("cyber-pause", "entities", "flags_found", 1),
-    ("cyber-pause", "framing", "found", 6),
+    ("cyber-pause", "framing", "found", 7),
     ("cyber-pause", "unique", "found", 10),
     ("harbour-tender", "boilerplate", "removed", 23),
     ("harbour-tender", "boilerplate", "body_kept", 55),
     ("harbour-tender", "facts", "found", 13),
-    ("harbour-tender", "facts", "supports_grouped", 36),
+    ("harbour-tender", "facts", "supports_grouped", 38),
     ("harbour-tender", "contradictions", "found", 6),
     ("harbour-tender", "quotes", "found", 12),
     ("harbour-tender", "quotes", "speaker_right", 12),
@@ -36,16 +36,16 @@ const FLOORS: &[(&str, &str, &str, u64)] = &[
     ("harbour-tender", "entities", "resolved", 37),
     ("harbour-tender", "entities", "flags_found", 1),
     ("harbour-tender", "framing", "found", 6),
-    ("harbour-tender", "unique", "found", 10),
+    ("harbour-tender", "unique", "found", 15),
     ("quiet-harvest", "boilerplate", "removed", 4),
     ("quiet-harvest", "boilerplate", "body_kept", 27),
     ("quiet-harvest", "facts", "found", 6),
-    ("quiet-harvest", "facts", "supports_grouped", 16),
+    ("quiet-harvest", "facts", "supports_grouped", 15),
     ("quiet-harvest", "quotes", "found", 4),
     ("quiet-harvest", "quotes", "speaker_right", 4),
     ("quiet-harvest", "renderings", "right", 7),
     ("quiet-harvest", "entities", "resolved", 7),
-    ("quiet-harvest", "unique", "found", 7),
+    ("quiet-harvest", "unique", "found", 6),
 ];
 
 /// (story, category, measure, ceiling): counts of errors that must stay at or below `ceiling`.
@@ -388,6 +388,7 @@ mod oracle {
             for e in evs {
                 f.unique.push(Unique {
                     evidence: ev(gold, d, e),
+                    detail: None,
                 });
             }
         }

@@ -202,11 +202,15 @@ pub struct Framing {
     pub reason: String,
 }
 
-/// A statement only one outlet makes.
+/// A statement only one outlet makes, or a detail only one outlet gives.
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize, JsonSchema)]
 pub struct Unique {
     /// Where.
     pub evidence: Evidence,
+    /// When the statement itself is corroborated: the detail of it (a person or organisation)
+    /// that no other outlet names.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub detail: Option<String>,
 }
 
 /// A fact most outlets carry and one lacks.

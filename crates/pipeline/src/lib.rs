@@ -4,7 +4,7 @@
 
 use std::path::PathBuf;
 
-use model::{ArticleReport, Diagnostic, Embedder, StoryReport, SCHEMA_VERSION};
+use model::{ArticleReport, Diagnostic, Embedder, Judge, StoryReport, SCHEMA_VERSION};
 
 /// Whether to use the sentence-embedding model.
 #[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
@@ -18,6 +18,15 @@ pub enum ModelUse {
     Required,
 }
 
+/// Which pair judge vetoes candidate conflicts.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub enum JudgeUse {
+    /// The rule-based judge of the crosscheck stage.
+    Rules,
+    /// A cross-encoder: a folder, or the hub name of one installed in the model store.
+    CrossEncoder(String),
+}
+
 /// What a run should do. Plain data; [`Options::build`] checks it.
 #[derive(Clone, Debug, Default)]
 pub struct Options {
@@ -27,6 +36,8 @@ pub struct Options {
     pub model: ModelUse,
     /// The model folder (`--models DIR`); default: `CORROBORATE_MODELS`, else the user cache.
     pub models_dir: Option<PathBuf>,
+    /// A pair judge for conflicts; none by default.
+    pub judge: Option<JudgeUse>,
 }
 
 /// A misconfiguration, found at build time rather than mid-run.
@@ -56,7 +67,7 @@ impl Options {
                 return Err(ConfigError::ZeroLimit { name });
             }
         }
-        let (embedder, model_note) = match self.model {
+        let (models, model_note) = match self.model {
             ModelUse::Off => (None, None),
             ModelUse::Auto => match load_model(self.models_dir.clone()) {
                 Ok(m) => (Some(m), None),
@@ -70,9 +81,22 @@ impl Options {
             },
             ModelUse::Required => (Some(load_model(self.models_dir.clone())?), None),
         };
+        let (embedder, fast) = match models {
+            Some((full, fast)) => (Some(full), fast),
+            None => (None, None),
+        };
+        let judge: Option<Box<dyn Judge>> = match &self.judge {
+            None => None,
+            Some(JudgeUse::Rules) => Some(Box::new(crosscheck::conflicts::RuleJudge)),
+            Some(JudgeUse::CrossEncoder(name)) => {
+                Some(Box::new(load_judge(name, self.models_dir.clone())?))
+            }
+        };
         Ok(Pipeline {
             options: self,
             embedder,
+            fast,
+            judge,
             model_note,
         })
     }
@@ -89,16 +113,39 @@ pub enum Progress {
     Crosschecking,
 }
 
-fn load_model(dir: Option<PathBuf>) -> Result<Box<dyn Embedder>, embed::EmbedError> {
+/// The full sentence model and, when its folder has a current one, the static tier.
+type Models = (Box<dyn Embedder>, Option<Box<dyn Embedder>>);
+
+fn load_model(dir: Option<PathBuf>) -> Result<Models, embed::EmbedError> {
     let store = embed::ModelStore::locate(dir)?;
     let path = store.require_minilm()?;
-    Ok(Box::new(embed::MiniLm::load(&path)?))
+    let full: Box<dyn Embedder> = Box::new(embed::MiniLm::load(&path)?);
+    // Without the static tier the full model embeds every statement: slower, not worse.
+    let fast = embed::StaticEmbedder::load(&path)
+        .ok()
+        .map(|s| Box::new(s) as Box<dyn Embedder>);
+    Ok((full, fast))
+}
+
+/// A cross-encoder judge from a folder, else from the store's hub folder.
+fn load_judge(
+    name: &str,
+    models_dir: Option<PathBuf>,
+) -> Result<embed::CrossEncoderJudge, embed::EmbedError> {
+    let path = PathBuf::from(name);
+    if path.is_dir() {
+        return embed::CrossEncoderJudge::load(&path);
+    }
+    let store = embed::ModelStore::locate(models_dir)?;
+    embed::CrossEncoderJudge::load(&store.root().join(embed::HF_DIR).join(name))
 }
 
 /// A built pipeline.
 pub struct Pipeline {
     options: Options,
     embedder: Option<Box<dyn Embedder>>,
+    fast: Option<Box<dyn Embedder>>,
+    judge: Option<Box<dyn Judge>>,
     /// Why the model is not used, for the report.
     model_note: Option<Diagnostic>,
 }
@@ -111,6 +158,8 @@ impl std::fmt::Debug for Pipeline {
                 "embedder",
                 &self.embedder.as_ref().map(|e| e.name().to_string()),
             )
+            .field("fast", &self.fast.as_ref().map(|e| e.name().to_string()))
+            .field("judge", &self.judge.as_ref().map(|j| j.name().to_string()))
             .finish()
     }
 }
@@ -146,7 +195,8 @@ impl Pipeline {
         progress(Progress::Crosschecking);
         let services = crosscheck::Services {
             embedder: self.embedder.as_deref(),
-            judge: None,
+            fast: self.fast.as_deref(),
+            judge: self.judge.as_deref(),
         };
         let findings = crosscheck::crosscheck(&articles, services);
         let mut diagnostics = ingested.diagnostics;

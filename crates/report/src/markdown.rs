@@ -237,12 +237,21 @@ pub fn render_markdown(r: &StoryReport) -> String {
 
     section(&mut o, "Only in one outlet", f.unique.is_empty());
     for u in &f.unique {
-        let _ = writeln!(
-            o,
-            "- only {}: {}",
-            escape_md(&outlets(&u.evidence.doc)),
-            quote(&u.evidence)
-        );
+        let _ = match &u.detail {
+            Some(d) => writeln!(
+                o,
+                "- only {} names {}: {}",
+                escape_md(&outlets(&u.evidence.doc)),
+                escape_md(d),
+                quote(&u.evidence)
+            ),
+            None => writeln!(
+                o,
+                "- only {}: {}",
+                escape_md(&outlets(&u.evidence.doc)),
+                quote(&u.evidence)
+            ),
+        };
     }
 
     section(&mut o, "Missing from", f.omissions.is_empty());

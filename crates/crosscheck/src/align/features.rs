@@ -24,6 +24,8 @@ pub struct Stmt {
     pub keys: Vec<String>,
     /// TF-IDF weights of its key terms, L2-normalised; filled by [`weigh`].
     pub vector: Vec<(u32, f32)>,
+    /// Its adjacent key-term pairs, hashed, with their rarity (0–1); filled by [`weigh`].
+    pub phrases: Vec<(u64, f32)>,
     /// Who makes it.
     pub claimant: Claimant,
     /// How firmly.
@@ -32,7 +34,15 @@ pub struct Stmt {
     pub position: f32,
     /// True when most of it lies inside quotation marks.
     pub quoted: bool,
+    /// Its word runs outside quotations, hashed (see [`shingles`]).
+    pub runs: Vec<u64>,
 }
+
+/// A shared run of this many words outside quotations is copying.
+pub const COPY_RUN: usize = 8;
+
+/// Lower-case content words a copied run must hold.
+const MIN_RUN_CONTENT: usize = 3;
 
 /// Length a stem is cut to: "priority" and "prioritize", "operation" and "operational" meet.
 const KEY_LEN: usize = 6;
@@ -106,6 +116,12 @@ pub fn collect(articles: &[ArticleReport]) -> Vec<Stmt> {
                 .get(st.sentence)
                 .map_or(st.span, |s| s.span);
             let quoted = quoted_share(t) > 0.6;
+            let mask = quoted_ranges(&a.analysis.quotes, st.span);
+            let runs = shingles(
+                t,
+                COPY_RUN,
+                (!a.analysis.quotes.is_empty()).then_some(&mask[..]),
+            );
             out.push(Stmt {
                 doc: d,
                 span: st.span,
@@ -114,10 +130,12 @@ pub fn collect(articles: &[ArticleReport]) -> Vec<Stmt> {
                 lower,
                 keys,
                 vector: Vec::new(),
+                phrases: Vec::new(),
                 claimant: st.claimant.clone(),
                 modality: st.modality,
                 position: i as f32 / n,
                 quoted,
+                runs,
             });
         }
     }
@@ -195,7 +213,64 @@ pub fn weigh(stmts: &mut [Stmt]) -> usize {
         }
         s.vector = vec;
     }
+    weigh_phrases(stmts);
     vocab.len()
+}
+
+/// Fills each statement's phrases: adjacent key terms, weighted by how rare the pair is.
+fn weigh_phrases(stmts: &mut [Stmt]) {
+    use std::hash::{Hash, Hasher};
+    let hashed: Vec<Vec<u64>> = stmts
+        .iter()
+        .map(|s| {
+            let mut v: Vec<u64> = s
+                .keys
+                .windows(2)
+                .map(|w| {
+                    let mut h = std::collections::hash_map::DefaultHasher::new();
+                    w.hash(&mut h);
+                    h.finish()
+                })
+                .collect();
+            v.sort_unstable();
+            v.dedup();
+            v
+        })
+        .collect();
+    let mut df: HashMap<u64, u32> = HashMap::new();
+    for v in &hashed {
+        for &h in v {
+            *df.entry(h).or_insert(0) += 1;
+        }
+    }
+    let n = stmts.len().max(1) as f32;
+    let top = (1.0 + n).ln().max(f32::EPSILON);
+    for (s, v) in stmts.iter_mut().zip(hashed) {
+        s.phrases = v
+            .into_iter()
+            .map(|h| {
+                let d = df.get(&h).copied().unwrap_or(1) as f32;
+                (h, ((1.0 + n / d).ln() / top).clamp(0.0, 1.0))
+            })
+            .collect();
+    }
+}
+
+/// Evidence of a shared phrase between two statements: 0 (none) to 1.
+pub fn phrase_overlap(a: &[(u64, f32)], b: &[(u64, f32)]) -> f32 {
+    let (mut i, mut j, mut sum) = (0, 0, 0.0);
+    while i < a.len() && j < b.len() {
+        match a[i].0.cmp(&b[j].0) {
+            std::cmp::Ordering::Less => i += 1,
+            std::cmp::Ordering::Greater => j += 1,
+            std::cmp::Ordering::Equal => {
+                sum += a[i].1;
+                i += 1;
+                j += 1;
+            }
+        }
+    }
+    sum.min(1.0)
 }
 
 /// Cosine of two sorted sparse vectors.
@@ -227,28 +302,58 @@ pub fn evidence(articles: &[ArticleReport], s: &Stmt) -> Evidence {
     }
 }
 
-/// Word runs of `n` words, outside quotation marks, as hashed shingles; used to tell copying.
-pub fn shingles(text: &str, n: usize) -> Vec<u64> {
+/// Byte ranges of `span` (relative to its start) that the article's quotations cover.
+pub fn quoted_ranges(quotes: &[model::Quote], span: Span) -> Vec<(usize, usize)> {
+    let mut out: Vec<(usize, usize)> = quotes
+        .iter()
+        .filter(|q| q.span.start < span.end && q.span.end > span.start)
+        .map(|q| {
+            (
+                q.span.start.max(span.start) - span.start,
+                q.span.end.min(span.end) - span.start,
+            )
+        })
+        .collect();
+    out.sort_unstable();
+    out
+}
+
+/// Word runs of `n` words as hashed shingles, used to tell copying. Quoted words are someone
+/// else's, so a run never enters a quotation: when the analysis found the quotations,
+/// `quoted` holds their byte ranges in `text` (a statement may begin inside a quotation whose
+/// opening mark lies in an earlier sentence); otherwise the quotation marks are followed.
+pub fn shingles(text: &str, n: usize, quoted: Option<&[(usize, usize)]>) -> Vec<u64> {
     use std::hash::{Hash, Hasher};
     let mut inside = false;
-    let mut run: Vec<String> = Vec::new();
+    let mut run: Vec<(String, bool)> = Vec::new();
     let mut out = Vec::new();
     let mut cur = String::new();
-    let flush = |cur: &mut String, run: &mut Vec<String>, out: &mut Vec<u64>| {
+    let mut next_range = 0;
+    let flush = |cur: &mut String, run: &mut Vec<(String, bool)>, out: &mut Vec<u64>| {
         if !cur.is_empty() {
-            run.push(std::mem::take(cur).to_lowercase());
+            let word = std::mem::take(cur);
+            // Names and function words are shared by any two reports of one event ("said in
+            // an interview with <broadcaster>", "a meeting at the <place>"); a copied run
+            // carries the writer's own wording too.
+            let plain = word.chars().next().is_some_and(char::is_lowercase)
+                && word.chars().count() > 2
+                && !is_stopword(&word);
+            run.push((word.to_lowercase(), plain));
             if run.len() >= n {
-                let mut h = std::collections::hash_map::DefaultHasher::new();
-                run[run.len() - n..].hash(&mut h);
-                out.push(h.finish());
+                let window = &run[run.len() - n..];
+                if window.iter().filter(|w| w.1).count() >= MIN_RUN_CONTENT {
+                    let mut h = std::collections::hash_map::DefaultHasher::new();
+                    for (w, _) in window {
+                        w.hash(&mut h);
+                    }
+                    out.push(h.finish());
+                }
             }
         }
     };
-    for ch in text.chars() {
-        let quote = matches!(ch, '“' | '”' | '"');
-        if quote {
+    for (at, ch) in text.char_indices() {
+        if matches!(ch, '“' | '”' | '"') {
             flush(&mut cur, &mut run, &mut out);
-            // Quoted words are someone else's; a run never crosses a quotation mark.
             run.clear();
             inside = match ch {
                 '“' => true,
@@ -257,7 +362,20 @@ pub fn shingles(text: &str, n: usize) -> Vec<u64> {
             };
             continue;
         }
-        if inside {
+        let masked = match quoted {
+            Some(ranges) => {
+                while ranges.get(next_range).is_some_and(|r| r.1 <= at) {
+                    next_range += 1;
+                }
+                ranges.get(next_range).is_some_and(|r| r.0 <= at)
+            }
+            None => inside,
+        };
+        if masked {
+            if !cur.is_empty() || !run.is_empty() {
+                flush(&mut cur, &mut run, &mut out);
+                run.clear();
+            }
             continue;
         }
         if ch.is_alphanumeric() {
@@ -286,10 +404,15 @@ mod tests {
         let a = shingles(
             "He said \u{201c}one two three four five six seven eight nine\u{201d} today",
             8,
+            None,
         );
         assert!(a.is_empty());
-        let b = shingles("one two three four five six seven eight nine", 8);
+        let b = shingles("one two three four five six seven eight nine", 8, None);
         assert_eq!(b.len(), 2);
+        // A statement that starts inside a quotation opened in the sentence before.
+        let t = "one two three four five six seven eight nine,\" he said";
+        assert!(shingles(t, 8, Some(&[(0, 44)])).is_empty());
+        assert_eq!(shingles(t, 8, None).len(), 2);
     }
 
     #[test]

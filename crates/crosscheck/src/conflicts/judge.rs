@@ -45,7 +45,16 @@ impl RuleJudge {
                 a.slot == b.slot && a.class != b.class && !cp.contains(&y) && !ch.contains(&x)
             })
         });
-        let c = if flipped ^ antonym {
+        // Different figures for one claim ("some 60 jobs", "about 40 jobs") cannot both hold.
+        let figures = |l: &[String]| -> HashSet<String> {
+            l.iter()
+                .filter(|w| w.chars().any(|c| c.is_ascii_digit()))
+                .cloned()
+                .collect()
+        };
+        let (fp, fh) = (figures(&lp), figures(&lh));
+        let other_figures = !fp.is_empty() && !fh.is_empty() && fp.is_disjoint(&fh);
+        let c = if (flipped ^ antonym) || other_figures {
             (0.5 + 0.45 * overlap).min(0.95)
         } else {
             0.05
@@ -81,6 +90,15 @@ impl Judge for RuleJudge {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn different_figures_contradict() {
+        let c = RuleJudge::judge_one(
+            "The union says some 60 jobs depend on the contract.",
+            "The union says about 40 jobs depend on the contract.",
+        );
+        assert!(c.contradicts > 0.5 && c.entails < 0.5, "{c:?}");
+    }
 
     #[test]
     fn polarity_and_antonyms() {

@@ -268,6 +268,7 @@ fn report() -> StoryReport {
     ];
     f.unique = vec![Unique {
         evidence: ev("d1_x", "after the storm"),
+        detail: None,
     }];
     r
 }

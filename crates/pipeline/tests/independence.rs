@@ -1,0 +1,109 @@
+//! Independence and conflicting claims, on small fictional stories written here.
+
+use std::path::PathBuf;
+
+/// Runs the pipeline (no model) over articles given as (file name, text).
+fn run(articles: &[(&str, &str)]) -> model::StoryReport {
+    let dir = tempfile::tempdir().expect("temporary folder");
+    let paths: Vec<PathBuf> = articles
+        .iter()
+        .map(|(name, text)| {
+            let p = dir.path().join(name);
+            std::fs::write(&p, text).expect("write article");
+            p
+        })
+        .collect();
+    let options = pipeline::Options {
+        model: pipeline::ModelUse::Off,
+        ..pipeline::Options::default()
+    };
+    options.build().expect("options build").run_paths(&paths)
+}
+
+const QUOTE: &str = "\u{201c}We will not reopen the old quarry road until every one of the new retaining walls has been inspected and signed off by the engineers,\u{201d}";
+
+fn fact_with<'a>(r: &'a model::StoryReport, words: &str) -> Option<&'a model::Fact> {
+    r.findings
+        .facts
+        .iter()
+        .find(|f| f.support.iter().any(|e| e.text.contains(words)))
+}
+
+#[test]
+fn the_same_quotation_is_not_copying() {
+    let a = format!(
+        "Quarry road stays shut\n\nThe district closed the quarry road on Monday after a landslide. {QUOTE} the district engineer Lotta Virk said on Monday.\n\nThe slide buried two parked lorries near the bend.\n"
+    );
+    let b = format!(
+        "Landslide keeps quarry road closed\n\nDistrict engineer Lotta Virk told reporters on Monday evening: {QUOTE} she said.\n\nResidents of the valley will have to take the long route through the pass for now.\n"
+    );
+    let r = run(&[("a.txt", &a), ("b.txt", &b)]);
+    let fact = fact_with(&r, "retaining walls").expect("the quotation is one fact");
+    assert_eq!(fact.support.len(), 2);
+    assert_eq!(fact.independent_sources, 2, "{:?}", fact.dependence);
+}
+
+#[test]
+fn a_republished_report_counts_once() {
+    let wire = "The district closed the quarry road on Monday morning after heavy overnight rain loosened the slope above the third bend. Crews removed most of the fallen rock by the early afternoon, but engineers found fresh cracks in two of the older retaining walls. The road will remain closed to all traffic until a full inspection of the walls has been completed next week.";
+    let a = format!("Quarry road closed\n\n{wire}\n");
+    let b = format!("Rain shuts quarry road\n\n{wire}\n\nThe pass road remains open.\n");
+    let c = "Valley road news\n\nA landslide closed the quarry road on Monday, and the district said engineers found cracks in two older retaining walls.\n";
+    let r = run(&[("a.txt", &a), ("b.txt", &b), ("c.txt", c)]);
+    let fact = fact_with(&r, "retaining walls").expect("the cracks are one fact");
+    assert!(fact.support.len() >= 2);
+    assert!(
+        fact.independent_sources < fact.support.len(),
+        "copies must count once: {fact:?}"
+    );
+    assert!(
+        fact.dependence
+            .iter()
+            .any(|d| d.contains("republishes") || d.contains("shares a run")),
+        "{:?}",
+        fact.dependence
+    );
+}
+
+#[test]
+fn statements_that_deny_each_other_are_not_one_fact() {
+    let a = "Ferry timetable cut\n\nThe winter timetable cuts the evening sailings on all four island routes from next month. The operator blamed rising fuel costs.\n";
+    let b = "Island sailings reduced\n\nThe winter timetable cuts the evening sailings only on the northern island route from next month. Fares will stay the same.\n";
+    let r = run(&[("a.txt", a), ("b.txt", b)]);
+    assert!(
+        r.findings
+            .conflicts
+            .iter()
+            .any(|c| c.kind == model::ConflictKind::Scope),
+        "{:#?}",
+        r.findings.conflicts
+    );
+    assert!(
+        fact_with(&r, "evening sailings").is_none(),
+        "a scope conflict is no corroboration: {:#?}",
+        r.findings.facts
+    );
+    assert!(r
+        .findings
+        .unique
+        .iter()
+        .any(|u| u.evidence.text.contains("only on the northern")));
+}
+
+#[test]
+fn a_name_only_one_outlet_gives_is_its_own_detail() {
+    let a = "Bridge closed\n\nThe county closed the old river bridge on Tuesday after divers found cracks in two of its piers. Engineer Maren Holt led the dive team.\n";
+    let b = "River bridge shut\n\nThe county closed the old river bridge on Tuesday after divers found cracks in two piers, said county surveyor Ilse Brandvold.\n";
+    let r = run(&[("a.txt", a), ("b.txt", b)]);
+    assert!(
+        fact_with(&r, "river bridge").is_some(),
+        "{:#?}",
+        r.findings.facts
+    );
+    let detail = r
+        .findings
+        .unique
+        .iter()
+        .find(|u| u.detail.as_deref() == Some("Ilse Brandvold"));
+    assert!(detail.is_some(), "{:#?}", r.findings.unique);
+}
