@@ -86,9 +86,22 @@ pub fn conflicts(
     inverted_rule(al, &infos, &neighbours, &mut found);
     value_rules(al, &infos, &neighbours, &mut found);
 
-    // One conflict per pair of statements: the first rule that fired.
+    // One conflict per pair of statements: the first rule that fired. And one per statement
+    // and other article: two sentences of one article against the same claim are one
+    // disagreement, reported once, by its most confident pair.
     let mut seen: HashSet<(usize, usize)> = HashSet::new();
     found.retain(|&(a, b, ..)| seen.insert((a.min(b), a.max(b))));
+    found.sort_by(|x, y| y.4.total_cmp(&x.4));
+    let mut against: HashSet<(usize, usize)> = HashSet::new();
+    found.retain(|&(a, b, ..)| {
+        let (da, db) = (al.stmts[a].doc, al.stmts[b].doc);
+        if da == db || against.contains(&(a, db)) || against.contains(&(b, da)) {
+            return da == db;
+        }
+        against.insert((a, db));
+        against.insert((b, da));
+        true
+    });
     if let Some(judge) = services.judge {
         found = veto(judge, al, found);
     }
