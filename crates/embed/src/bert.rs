@@ -512,7 +512,7 @@ impl Bert {
                 add(&mut q, &qkv[r + qo..r + qo + d], &bias[qo..qo + d]);
                 let mut max = f32::NEG_INFINITY;
                 for (s, kr) in scores.iter_mut().zip(k.chunks_exact(d)) {
-                    *s = dot(&q, kr) * scale;
+                    *s = model::dot(&q, kr) * scale;
                     max = max.max(*s);
                 }
                 let mut sum = 0.0;
@@ -531,24 +531,4 @@ impl Bert {
             }
         }
     }
-}
-
-/// Dot product with eight independent partial sums, so the compiler can use SIMD lanes
-/// (a single running sum fixes the order of float additions and stays scalar).
-#[inline]
-pub(crate) fn dot(a: &[f32], b: &[f32]) -> f32 {
-    let mut acc = [0f32; 8];
-    let (ac, bc) = (a.chunks_exact(8), b.chunks_exact(8));
-    let tail: f32 = ac
-        .remainder()
-        .iter()
-        .zip(bc.remainder())
-        .map(|(x, y)| x * y)
-        .sum();
-    for (x, y) in ac.zip(bc) {
-        for ((a, x), y) in acc.iter_mut().zip(x).zip(y) {
-            *a += x * y;
-        }
-    }
-    acc.iter().sum::<f32>() + tail
 }

@@ -11,9 +11,10 @@ use std::path::Path;
 
 use rayon::prelude::*;
 
-use crate::bert::{dot, load_norm, Block, Linear, Norm, Seq, Weights};
+use crate::bert::{load_norm, Block, Linear, Norm, Seq, Weights};
 use crate::error::EmbedError;
 use crate::math;
+use model::dot;
 
 /// Longest sequence the encoder accepts (tokens), whatever the config says.
 pub(crate) const MAX_SEQ: usize = 512;

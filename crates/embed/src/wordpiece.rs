@@ -390,6 +390,17 @@ mod tests {
         tok
     }
 
+    /// The installed all-MiniLM-L6-v2 tokenizer, or a printed reason to skip.
+    pub(super) fn installed() -> Option<Tokenizer> {
+        let m = crate::ModelStore::locate(None)
+            .ok()
+            .and_then(|s| s.minilm());
+        if m.is_none() {
+            eprintln!("SKIP: model not installed");
+        }
+        m.map(|m| plain(&m.dir))
+    }
+
     /// `tok`'s ids for every text, the fast path's where it takes them; returns how many it took.
     fn check(tok: &Tokenizer) -> usize {
         let wp = WordPiece::from_tokenizer(tok).expect("a BERT WordPiece tokenizer");
@@ -414,14 +425,9 @@ mod tests {
     /// Against the installed all-MiniLM-L6-v2 tokenizer, when there is one.
     #[test]
     fn same_ids_as_the_installed_tokenizer() {
-        let Some(m) = crate::ModelStore::locate(None)
-            .ok()
-            .and_then(|s| s.minilm())
-        else {
-            eprintln!("SKIP: model not installed");
+        let Some(tok) = installed() else {
             return;
         };
-        let tok = plain(&m.dir);
         // All but the added-token, Hangul/emoji texts take the fast path.
         assert_eq!(check(&tok), TEXTS.len() - 2);
     }
@@ -508,20 +514,15 @@ mod tests {
 
 #[cfg(test)]
 mod story_tests {
-    use super::tests::plain;
+    use super::tests::installed;
     use super::*;
 
     /// Every line of the story sets and example stories gets the installed tokenizer's ids.
     #[test]
     fn same_ids_on_the_story_sets() {
-        let Some(m) = crate::ModelStore::locate(None)
-            .ok()
-            .and_then(|s| s.minilm())
-        else {
-            eprintln!("SKIP: model not installed");
+        let Some(tok) = installed() else {
             return;
         };
-        let tok = plain(&m.dir);
         let wp = WordPiece::from_tokenizer(&tok).expect("BERT");
         let here = std::path::PathBuf::from(env!("CARGO_MANIFEST_DIR"));
         let (mut ids, mut word) = (Vec::new(), String::new());

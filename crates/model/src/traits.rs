@@ -47,19 +47,25 @@ pub fn cosine(a: &[f32], b: &[f32]) -> f32 {
     if a.len() != b.len() {
         return 0.0;
     }
-    // Eight running sums, so that the compiler can keep them in one vector register: a
-    // single sum is a chain of dependent additions it may not reorder.
+    dot(a, b)
+}
+
+/// Dot product (over the shorter length) with eight independent partial sums, so that the
+/// compiler can use SIMD lanes: a single running sum fixes the order of float additions and
+/// stays scalar.
+#[inline]
+pub fn dot(a: &[f32], b: &[f32]) -> f32 {
     let mut acc = [0f32; 8];
-    let (ca, cb) = (a.chunks_exact(8), b.chunks_exact(8));
-    let tail: f32 = ca
+    let (ac, bc) = (a.chunks_exact(8), b.chunks_exact(8));
+    let tail: f32 = ac
         .remainder()
         .iter()
-        .zip(cb.remainder())
+        .zip(bc.remainder())
         .map(|(x, y)| x * y)
         .sum();
-    for (x, y) in ca.zip(cb) {
-        for k in 0..8 {
-            acc[k] += x[k] * y[k];
+    for (x, y) in ac.zip(bc) {
+        for ((a, x), y) in acc.iter_mut().zip(x).zip(y) {
+            *a += x * y;
         }
     }
     acc.iter().sum::<f32>() + tail

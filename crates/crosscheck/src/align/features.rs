@@ -258,30 +258,23 @@ fn weigh_phrases(stmts: &mut [Stmt]) {
 
 /// Evidence of a shared phrase between two statements: 0 (none) to 1.
 pub fn phrase_overlap(a: &[(u64, f32)], b: &[(u64, f32)]) -> f32 {
-    let (mut i, mut j, mut sum) = (0, 0, 0.0);
-    while i < a.len() && j < b.len() {
-        match a[i].0.cmp(&b[j].0) {
-            std::cmp::Ordering::Less => i += 1,
-            std::cmp::Ordering::Greater => j += 1,
-            std::cmp::Ordering::Equal => {
-                sum += a[i].1;
-                i += 1;
-                j += 1;
-            }
-        }
-    }
-    sum.min(1.0)
+    shared(a, b, |x, _| x).min(1.0)
 }
 
 /// Cosine of two sorted sparse vectors.
 pub fn cosine(a: &[(u32, f32)], b: &[(u32, f32)]) -> f32 {
+    shared(a, b, |x, y| x * y)
+}
+
+/// Sum of `f` over the keys two sorted sparse vectors share.
+fn shared<K: Ord>(a: &[(K, f32)], b: &[(K, f32)], f: impl Fn(f32, f32) -> f32) -> f32 {
     let (mut i, mut j, mut sum) = (0, 0, 0.0);
-    while i < a.len() && j < b.len() {
-        match a[i].0.cmp(&b[j].0) {
+    while let (Some(x), Some(y)) = (a.get(i), b.get(j)) {
+        match x.0.cmp(&y.0) {
             std::cmp::Ordering::Less => i += 1,
             std::cmp::Ordering::Greater => j += 1,
             std::cmp::Ordering::Equal => {
-                sum += a[i].1 * b[j].1;
+                sum += f(x.1, y.1);
                 i += 1;
                 j += 1;
             }
