@@ -486,49 +486,71 @@ impl Bert {
         let mut k = vec![0f32; len * d];
         let mut v = vec![0f32; len * d];
         let mut scores = vec![0f32; len];
-        let add = |dst: &mut [f32], src: &[f32], b: &[f32]| {
-            for ((o, s), b) in dst.iter_mut().zip(src).zip(b) {
-                *o = s + b;
-            }
-        };
         for head in 0..self.cfg.heads {
-            let (qo, ko, vo) = (head * d, h + head * d, 2 * h + head * d);
-            // Gather this head's keys and values contiguously: the inner loops then stream.
-            for j in 0..len {
-                let r = (start + j) * stride;
-                add(
-                    &mut k[j * d..(j + 1) * d],
-                    &qkv[r + ko..r + ko + d],
-                    &bias[ko..ko + d],
-                );
-                add(
-                    &mut v[j * d..(j + 1) * d],
-                    &qkv[r + vo..r + vo + d],
-                    &bias[vo..vo + d],
-                );
-            }
+            let qo = head * d;
+            gather_kv(qkv, bias, start, h, head * d, d, &mut k, &mut v);
             for i in 0..len {
                 let r = (start + i) * stride;
-                add(&mut q, &qkv[r + qo..r + qo + d], &bias[qo..qo + d]);
+                add_bias(&mut q, &qkv[r + qo..r + qo + d], &bias[qo..qo + d]);
                 let mut max = f32::NEG_INFINITY;
                 for (s, kr) in scores.iter_mut().zip(k.chunks_exact(d)) {
                     *s = model::dot(&q, kr) * scale;
                     max = max.max(*s);
                 }
-                let mut sum = 0.0;
-                for s in scores.iter_mut() {
-                    *s = math::fast_exp(*s - max);
-                    sum += *s;
-                }
-                let o = &mut out[i * h + head * d..i * h + (head + 1) * d];
-                o.fill(0.0);
-                for (s, vr) in scores.iter().zip(v.chunks_exact(d)) {
-                    let w = s / sum;
-                    for (ov, vv) in o.iter_mut().zip(vr) {
-                        *ov += w * vv;
-                    }
-                }
+                softmax_mix(
+                    &mut scores,
+                    max,
+                    &v,
+                    &mut out[i * h + head * d..i * h + (head + 1) * d],
+                );
             }
+        }
+    }
+}
+
+/// `dst = src + b`, element-wise.
+pub(crate) fn add_bias(dst: &mut [f32], src: &[f32], b: &[f32]) {
+    for ((o, s), b) in dst.iter_mut().zip(src).zip(b) {
+        *o = s + b;
+    }
+}
+
+/// Gathers one head's keys and values (head width `d`, its columns starting at `col` of the
+/// query part) from packed `[q | k | v]` rows of width `3 * hidden`, biases added, into
+/// contiguous `k` and `v` of `len * d` each, so that the inner loops stream.
+#[allow(clippy::too_many_arguments)]
+pub(crate) fn gather_kv(
+    qkv: &[f32],
+    bias: &[f32],
+    start: usize,
+    hidden: usize,
+    col: usize,
+    d: usize,
+    k: &mut [f32],
+    v: &mut [f32],
+) {
+    let stride = 3 * hidden;
+    let (ko, vo) = (hidden + col, 2 * hidden + col);
+    for (j, (kr, vr)) in k.chunks_exact_mut(d).zip(v.chunks_exact_mut(d)).enumerate() {
+        let r = (start + j) * stride;
+        add_bias(kr, &qkv[r + ko..r + ko + d], &bias[ko..ko + d]);
+        add_bias(vr, &qkv[r + vo..r + vo + d], &bias[vo..vo + d]);
+    }
+}
+
+/// Turns attention `scores` (with their maximum) into softmax weights and writes the weighted
+/// sum of the rows of `v` to `out`.
+pub(crate) fn softmax_mix(scores: &mut [f32], max: f32, v: &[f32], out: &mut [f32]) {
+    let mut sum = 0.0;
+    for s in scores.iter_mut() {
+        *s = math::fast_exp(*s - max);
+        sum += *s;
+    }
+    out.fill(0.0);
+    for (s, vr) in scores.iter().zip(v.chunks_exact(out.len())) {
+        let w = s / sum;
+        for (ov, vv) in out.iter_mut().zip(vr) {
+            *ov += w * vv;
         }
     }
 }

@@ -11,7 +11,7 @@ use std::path::Path;
 
 use rayon::prelude::*;
 
-use crate::bert::{load_norm, Block, Linear, Norm, Seq, Weights};
+use crate::bert::{add_bias, gather_kv, load_norm, softmax_mix, Block, Linear, Norm, Seq, Weights};
 use crate::error::EmbedError;
 use crate::math;
 use model::dot;
@@ -535,27 +535,10 @@ impl Deberta {
         let mut k = vec![0f32; len * d];
         let mut v = vec![0f32; len * d];
         let mut scores = vec![0f32; len];
-        let add_bias = |dst: &mut [f32], src: &[f32], b: &[f32]| {
-            for ((o, s), b) in dst.iter_mut().zip(src).zip(b) {
-                *o = s + b;
-            }
-        };
         for head in 0..self.cfg.heads {
-            let (qo, ko, vo) = (head * d, h + head * d, 2 * h + head * d);
+            let qo = head * d;
             let hd = head * d..(head + 1) * d;
-            for j in 0..len {
-                let r = (start + j) * stride;
-                add_bias(
-                    &mut k[j * d..(j + 1) * d],
-                    &qkv[r + ko..r + ko + d],
-                    &bias[ko..ko + d],
-                );
-                add_bias(
-                    &mut v[j * d..(j + 1) * d],
-                    &qkv[r + vo..r + vo + d],
-                    &bias[vo..vo + d],
-                );
-            }
+            gather_kv(qkv, bias, start, h, head * d, d, &mut k, &mut v);
             for i in 0..len {
                 let r = (start + i) * stride;
                 add_bias(&mut q, &qkv[r + qo..r + qo + d], &bias[qo..qo + d]);
@@ -574,19 +557,12 @@ impl Deberta {
                     *s = a * scale;
                     max = max.max(*s);
                 }
-                let mut sum = 0.0;
-                for s in scores.iter_mut() {
-                    *s = math::fast_exp(*s - max);
-                    sum += *s;
-                }
-                let o = &mut out[i * h + hd.start..i * h + hd.end];
-                o.fill(0.0);
-                for (s, vr) in scores.iter().zip(v.chunks_exact(d)) {
-                    let w = s / sum;
-                    for (ov, vv) in o.iter_mut().zip(vr) {
-                        *ov += w * vv;
-                    }
-                }
+                softmax_mix(
+                    &mut scores,
+                    max,
+                    &v,
+                    &mut out[i * h + hd.start..i * h + hd.end],
+                );
             }
         }
     }
