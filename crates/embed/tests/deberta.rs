@@ -3,7 +3,8 @@
 //! computes it (full c2p / p2c matrices, gathered by bucketed relative position, p2c
 //! transposed), not the way the crate does (precomputed index tables, per-pair dots).
 
-use std::collections::BTreeMap;
+mod common;
+use common::{write_tensors, Tensors};
 use std::path::Path;
 
 use embed::CrossEncoderJudge;
@@ -112,8 +113,6 @@ impl Opts {
         self.relative && !self.kinds.is_empty()
     }
 }
-
-type Tensors = BTreeMap<String, (Vec<usize>, Vec<f32>)>;
 
 fn tokenizer_json() -> serde_json::Value {
     let vocab: Vec<serde_json::Value> = PIECES
@@ -254,23 +253,6 @@ fn random_tensors(o: &Opts, seed: u64) -> Tensors {
         w.iter_mut().for_each(|x| *x *= 2.0);
     }
     t
-}
-
-fn write_tensors(dir: &Path, tensors: &Tensors) {
-    let bytes: BTreeMap<&String, (&Vec<usize>, Vec<u8>)> = tensors
-        .iter()
-        .map(|(k, (s, d))| (k, (s, d.iter().flat_map(|x| x.to_le_bytes()).collect())))
-        .collect();
-    let views: Vec<(String, safetensors::tensor::TensorView<'_>)> = bytes
-        .iter()
-        .map(|(k, (s, d))| {
-            let v = safetensors::tensor::TensorView::new(safetensors::Dtype::F32, s.to_vec(), d)
-                .expect("view");
-            (k.to_string(), v)
-        })
-        .collect();
-    let data = safetensors::serialize(views, None).expect("serialize");
-    std::fs::write(dir.join("model.safetensors"), data).expect("write model");
 }
 
 /// Writes a complete model folder and returns its tensors.

@@ -1,5 +1,7 @@
 //! Loading code on a tiny randomly initialised BERT that the test writes itself.
 
+mod common;
+use common::write_tensors;
 use std::collections::BTreeMap;
 use std::path::Path;
 
@@ -145,20 +147,7 @@ fn write_model(dir: &Path, classifier_bias: Option<[f32; 3]>) {
         config["id2label"] =
             serde_json::json!({"0": "CONTRADICTION", "1": "ENTAILMENT", "2": "NEUTRAL"});
     }
-    let bytes: BTreeMap<String, (Vec<usize>, Vec<u8>)> = tensors
-        .into_iter()
-        .map(|(k, (s, d))| (k, (s, d.iter().flat_map(|x| x.to_le_bytes()).collect())))
-        .collect();
-    let views: Vec<(String, safetensors::tensor::TensorView<'_>)> = bytes
-        .iter()
-        .map(|(k, (s, d))| {
-            let v = safetensors::tensor::TensorView::new(safetensors::Dtype::F32, s.clone(), d)
-                .expect("view");
-            (k.clone(), v)
-        })
-        .collect();
-    let data = safetensors::serialize(views, None).expect("serialize");
-    std::fs::write(dir.join("model.safetensors"), data).expect("write model");
+    write_tensors(dir, &tensors);
     std::fs::write(dir.join("config.json"), config.to_string()).expect("write config");
     std::fs::write(dir.join("tokenizer.json"), tokenizer_json().to_string()).expect("write tok");
 }
