@@ -304,18 +304,7 @@ impl Block {
         let h = self.attn_out.out;
         let eps = self.eps;
         self.attn_out.matmul_owned_then(ctx, n, |y| {
-            x.par_chunks_mut(h * ROWS_PER_TASK)
-                .zip(y.par_chunks(h * ROWS_PER_TASK))
-                .for_each(|(xr, yr)| {
-                    math::bias_residual_layer_norm(
-                        xr,
-                        yr,
-                        &self.attn_out.bias,
-                        &self.ln1.0,
-                        &self.ln1.1,
-                        eps,
-                    )
-                });
+            residual_norm(x, y, h, &self.attn_out.bias, &self.ln1, eps)
         })?;
         let inter_w = self.up.out;
         let inter = self.up.matmul_then(x, n, |y| {
@@ -325,18 +314,7 @@ impl Block {
             out
         })?;
         self.down.matmul_owned_then(inter, n, |y| {
-            x.par_chunks_mut(h * ROWS_PER_TASK)
-                .zip(y.par_chunks(h * ROWS_PER_TASK))
-                .for_each(|(xr, yr)| {
-                    math::bias_residual_layer_norm(
-                        xr,
-                        yr,
-                        &self.down.bias,
-                        &self.ln2.0,
-                        &self.ln2.1,
-                        eps,
-                    )
-                });
+            residual_norm(x, y, h, &self.down.bias, &self.ln2, eps)
         })?;
         Ok(())
     }
@@ -461,20 +439,9 @@ impl Bert {
     /// Multi-head self-attention of each sequence over itself; `qkv` rows are [Q | K | V]
     /// before `bias` is added.
     fn attention(&self, qkv: &[f32], bias: &[f32], n: usize, offsets: &[usize]) -> Vec<f32> {
-        let h = self.cfg.hidden;
-        let mut ctx = vec![0f32; n * h];
-        // Split the output into one disjoint slice per sequence so sequences run in parallel.
-        let mut parts = Vec::with_capacity(offsets.len());
-        let mut rest = ctx.as_mut_slice();
-        for w in offsets.windows(2) {
-            let (a, b) = rest.split_at_mut((w[1] - w[0]) * h);
-            parts.push((w[0], w[1] - w[0], a));
-            rest = b;
-        }
-        parts
-            .into_par_iter()
-            .for_each(|(start, len, out)| self.attend_one(qkv, bias, start, len, out));
-        ctx
+        per_sequence(n, self.cfg.hidden, offsets, |start, len, out| {
+            self.attend_one(qkv, bias, start, len, out)
+        })
     }
 
     fn attend_one(&self, qkv: &[f32], bias: &[f32], start: usize, len: usize, out: &mut [f32]) {
@@ -506,6 +473,35 @@ impl Bert {
             }
         }
     }
+}
+
+/// `x = LayerNorm(x + y + bias)`, row by row in parallel (`h` wide rows).
+fn residual_norm(x: &mut [f32], y: &[f32], h: usize, bias: &[f32], ln: &Norm, eps: f32) {
+    x.par_chunks_mut(h * ROWS_PER_TASK)
+        .zip(y.par_chunks(h * ROWS_PER_TASK))
+        .for_each(|(xr, yr)| math::bias_residual_layer_norm(xr, yr, bias, &ln.0, &ln.1, eps));
+}
+
+/// An `[n, hidden]` output filled by `f(start, len, rows)` for each sequence (rows
+/// `offsets[i]..offsets[i + 1]`), the sequences in parallel on disjoint slices.
+pub(crate) fn per_sequence(
+    n: usize,
+    hidden: usize,
+    offsets: &[usize],
+    f: impl Fn(usize, usize, &mut [f32]) + Sync,
+) -> Vec<f32> {
+    let mut ctx = vec![0f32; n * hidden];
+    let mut parts = Vec::with_capacity(offsets.len());
+    let mut rest = ctx.as_mut_slice();
+    for w in offsets.windows(2) {
+        let (a, b) = rest.split_at_mut((w[1] - w[0]) * hidden);
+        parts.push((w[0], w[1] - w[0], a));
+        rest = b;
+    }
+    parts
+        .into_par_iter()
+        .for_each(|(start, len, out)| f(start, len, out));
+    ctx
 }
 
 /// `dst = src + b`, element-wise.

@@ -9,9 +9,9 @@
 
 use std::path::Path;
 
-use rayon::prelude::*;
-
-use crate::bert::{add_bias, gather_kv, load_norm, softmax_mix, Block, Linear, Norm, Seq, Weights};
+use crate::bert::{
+    add_bias, gather_kv, load_norm, per_sequence, softmax_mix, Block, Linear, Norm, Seq, Weights,
+};
 use crate::error::EmbedError;
 use crate::math;
 use model::dot;
@@ -503,20 +503,9 @@ impl Deberta {
     /// Disentangled self-attention of each sequence over itself; `qkv` rows are [Q | K | V]
     /// before the bias is added.
     fn attention(&self, l: &Layer, qkv: &[f32], n: usize, offsets: &[usize]) -> Vec<f32> {
-        let h = self.cfg.hidden;
-        let mut ctx = vec![0f32; n * h];
-        // One disjoint output slice per sequence, so sequences run in parallel.
-        let mut parts = Vec::with_capacity(offsets.len());
-        let mut rest = ctx.as_mut_slice();
-        for w in offsets.windows(2) {
-            let (a, b) = rest.split_at_mut((w[1] - w[0]) * h);
-            parts.push((w[0], w[1] - w[0], a));
-            rest = b;
-        }
-        parts
-            .into_par_iter()
-            .for_each(|(start, len, out)| self.attend_one(l, qkv, start, len, out));
-        ctx
+        per_sequence(n, self.cfg.hidden, offsets, |start, len, out| {
+            self.attend_one(l, qkv, start, len, out)
+        })
     }
 
     fn attend_one(&self, l: &Layer, qkv: &[f32], start: usize, len: usize, out: &mut [f32]) {

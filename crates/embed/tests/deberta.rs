@@ -133,14 +133,7 @@ fn tokenizer_json() -> serde_json::Value {
         "pre_tokenizer": {"type": "Metaspace", "replacement": "▁", "prepend_scheme": "always",
                           "split": true},
         // As DeBERTa-v3's tokenizer: the second segment has type 1 (ignored with 0 types).
-        "post_processor": {"type": "TemplateProcessing",
-            "single": [{"SpecialToken": {"id": "[CLS]", "type_id": 0}}, {"Sequence": {"id": "A", "type_id": 0}},
-                       {"SpecialToken": {"id": "[SEP]", "type_id": 0}}],
-            "pair": [{"SpecialToken": {"id": "[CLS]", "type_id": 0}}, {"Sequence": {"id": "A", "type_id": 0}},
-                     {"SpecialToken": {"id": "[SEP]", "type_id": 0}}, {"Sequence": {"id": "B", "type_id": 1}},
-                     {"SpecialToken": {"id": "[SEP]", "type_id": 1}}],
-            "special_tokens": {"[CLS]": {"id": "[CLS]", "ids": [2], "tokens": ["[CLS]"]},
-                               "[SEP]": {"id": "[SEP]", "ids": [3], "tokens": ["[SEP]"]}}},
+        "post_processor": common::cls_sep_template(),
         "decoder": {"type": "Metaspace", "replacement": "▁", "prepend_scheme": "always",
                     "split": true},
         "model": {"type": "Unigram", "unk_id": 1, "vocab": vocab, "byte_fallback": false}
