@@ -56,6 +56,9 @@ pub struct Alignment {
     pub group_of: Vec<Option<usize>>,
     /// The facts.
     pub facts: Vec<Fact>,
+    /// Article pairs that republish each other, with the sentences they share runs in;
+    /// computed once, as regrouping after conflicts needs them again.
+    copies: HashMap<(usize, usize), usize>,
 }
 
 impl Alignment {
@@ -107,6 +110,7 @@ pub fn align(articles: &[ArticleReport], services: Services<'_>) -> Alignment {
     features::weigh(&mut stmts);
     let mut al = Alignment {
         stmts,
+        copies: copied_docs(articles),
         ..Alignment::default()
     };
     let n = al.stmts.len();
@@ -172,7 +176,6 @@ impl Alignment {
             g.iter().map(|&i| self.stmts[i].position).sum::<f32>() / g.len() as f32
         };
         groups.sort_by(|a, b| b.len().cmp(&a.len()).then(pos(a).total_cmp(&pos(b))));
-        let copies = copied_docs(articles);
         self.group_of = vec![None; self.stmts.len()];
         let mut facts = Vec::with_capacity(groups.len());
         for (gi, g) in groups.iter_mut().enumerate() {
@@ -180,7 +183,7 @@ impl Alignment {
             for &i in g.iter() {
                 self.group_of[i] = Some(gi);
             }
-            facts.push(make_fact(articles, self, g, gi, &copies));
+            facts.push(make_fact(articles, self, g, gi, &self.copies));
         }
         self.groups = groups;
         self.facts = facts;
