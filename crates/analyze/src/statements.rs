@@ -19,6 +19,10 @@ use model::{
 const MIN_SPLIT_WORDS: usize = 10;
 /// Each part of a split keeps at least this many words.
 const MIN_PART_WORDS: usize = 4;
+/// Auxiliaries between a speaker and the speech verb.
+const AUXILIARIES: [&str; 8] = ["has", "have", "had", "is", "was", "will", "would", "also"];
+/// A nested reason or time clause has at least this many words, its opening word included.
+const MIN_NESTED_WORDS: usize = 5;
 
 /// The cue lists, parsed once.
 struct Cues {
@@ -37,6 +41,7 @@ struct Breaks {
     after_comma_and: Vec<String>,
     trailing: Vec<String>,
     lead: Vec<String>,
+    nested: Vec<String>,
 }
 
 /// Sections of a cue file: `[name]` lines followed by entries.
@@ -92,6 +97,7 @@ fn breaks() -> &'static Breaks {
             after_comma_and: Vec::new(),
             trailing: Vec::new(),
             lead: Vec::new(),
+            nested: Vec::new(),
         };
         for line in include_str!("../data/clause_breaks.txt")
             .lines()
@@ -110,6 +116,7 @@ fn breaks() -> &'static Breaks {
                 "after-comma-and" => b.after_comma_and.push(word),
                 "trailing" => b.trailing.push(word),
                 "lead" => b.lead.push(word),
+                "nested" => b.nested.push(word),
                 _ => {}
             }
         }
@@ -204,12 +211,21 @@ pub fn statements(
                 })
                 .unwrap_or(Claimant::Outlet);
             let modality = modality(&words, &claimant);
+            let part = nested(text, &words).map(|inner| Statement {
+                span: inner,
+                sentence: si,
+                claimant: claimant.clone(),
+                modality: self::modality(&words_in(text, inner), &claimant),
+                part_of: Some(out.len()),
+            });
             out.push(Statement {
                 span,
                 sentence: si,
                 claimant,
                 modality,
+                part_of: None,
             });
+            out.extend(part);
         }
     }
     out
@@ -273,6 +289,11 @@ fn claimant(
                 break;
             }
             j -= 1;
+        }
+        // "X has said", "X had told": the auxiliary is not part of the name.
+        let mut i = i;
+        while i > j && AUXILIARIES.contains(&words[i - 1].lower.as_str()) {
+            i -= 1;
         }
         if j < i {
             let name = Span::new(words[j].span.start, words[i - 1].span.end)
@@ -395,6 +416,36 @@ pub fn clauses(text: &str, sentence: Span) -> Vec<Span> {
     }
 }
 
+/// The reason or time clause nested in `clause` ("…, after all three bids exceeded its
+/// budget, …"): from its opening word (`nested` in `data/clause_breaks.txt`) to the next
+/// comma, colon or quotation mark. The main clause before it and the nested clause itself
+/// must each keep a few words, so that "after the vote" or "since 2021" stays a phrase.
+fn nested(text: &str, words: &[W]) -> Option<Span> {
+    if words.len() < MIN_SPLIT_WORDS {
+        return None;
+    }
+    let b = breaks();
+    let inside = quoted_mask(text, words);
+    // "since 2019 …" dates, it gives no reason.
+    let k = (MIN_PART_WORDS..words.len()).find(|&k| {
+        !inside[k]
+            && b.nested.contains(&words[k].lower)
+            && !words
+                .get(k + 1)
+                .is_some_and(|w| w.lower.starts_with(|c: char| c.is_ascii_digit()))
+    })?;
+    let stops = |m: usize| {
+        Span::new(words[m - 1].span.end, words[m].span.start)
+            .text(text)
+            .contains([',', ';', ':', '"', '“', '”', '—'])
+    };
+    let end = (k + 1..words.len())
+        .find(|&m| stops(m))
+        .unwrap_or(words.len());
+    let inner = Span::new(words[k].span.start, words[end - 1].span.end);
+    (end - k >= MIN_NESTED_WORDS).then_some(inner)
+}
+
 /// For each word, whether it lies inside quotation marks.
 fn quoted_mask(text: &str, words: &[W]) -> Vec<bool> {
     let mut inside = false;
@@ -506,5 +557,51 @@ mod tests {
             claimant(t, span, &words_in(t, span), &[], &[]),
             Some(Claimant::Cited("Valley Gazette".to_string()))
         );
+        // An auxiliary before the speech verb is not part of the speaker's name.
+        let t = "Mayor Ada Lind has said she will not resign.";
+        let span = Span::new(0, t.len());
+        assert_eq!(
+            claimant(t, span, &words_in(t, span), &[], &[]),
+            Some(Claimant::Source("Mayor Ada Lind".to_string()))
+        );
+    }
+
+    fn nested_text(t: &str) -> Option<&str> {
+        nested(t, &words_in(t, Span::new(0, t.len()))).map(|s| s.text(t))
+    }
+
+    #[test]
+    fn reason_clauses_nest_up_to_the_next_comma() {
+        assert_eq!(
+            nested_text("The council closed the bridge on Monday after two of its cables snapped, officials said."),
+            Some("after two of its cables snapped")
+        );
+        assert_eq!(
+            nested_text(
+                "The school stayed shut because the heating in its main hall failed again."
+            ),
+            Some("because the heating in its main hall failed again")
+        );
+        // A short phrase is no clause, and a clause needs a main clause before it.
+        assert_eq!(
+            nested_text("The mayor has led the council since 2019 without a break."),
+            None
+        );
+        assert_eq!(
+            nested_text("After the heating failed twice, the school stayed shut all week."),
+            None
+        );
+        // The nested clause is a statement of its own, pointing to its whole clause.
+        let t = "The council closed the bridge on Monday after two of its cables snapped.";
+        let doc = crate::entities::tests::doc(t);
+        let sentences = [Sentence {
+            span: Span::new(0, t.len()),
+            block: 0,
+            kind: BlockKind::Body,
+        }];
+        let st = statements(&doc, &sentences, &[], &[]);
+        assert_eq!(st.len(), 2);
+        assert_eq!(st[0].span.text(t), t);
+        assert_eq!(st[1].part_of, Some(0));
     }
 }

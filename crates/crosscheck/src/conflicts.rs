@@ -86,6 +86,8 @@ pub fn conflicts(
     inverted_rule(al, &infos, &neighbours, &mut found);
     value_rules(al, &infos, &neighbours, &mut found);
 
+    // Nested clauses only serve to corroborate; their whole statements are compared here.
+    found.retain(|&(a, b, ..)| al.stmts[a].part_of.is_none() && al.stmts[b].part_of.is_none());
     // One conflict per pair of statements: the first rule that fired. And one per statement
     // and other article: two sentences of one article against the same claim are one
     // disagreement, reported once, by its most confident pair.
@@ -155,7 +157,7 @@ fn veto(
 fn topic_keys(al: &Alignment, docs: usize) -> HashSet<String> {
     let mut per_doc: HashMap<usize, HashSet<&String>> = HashMap::new();
     let mut seen: HashMap<usize, usize> = HashMap::new();
-    for s in &al.stmts {
+    for s in al.stmts.iter().filter(|s| s.part_of.is_none()) {
         let n = seen.entry(s.doc).or_insert(0);
         *n += 1;
         if *n <= 3 {
@@ -776,7 +778,10 @@ fn value_rules(al: &Alignment, infos: &[Info], neighbours: &[Vec<(usize, f32)>],
     let mut pairs: HashSet<(usize, usize)> = HashSet::new();
     for g in &al.groups {
         for (x, &i) in g.iter().enumerate() {
-            for &j in &g[x + 1..] {
+            for &j in g[x + 1..]
+                .iter()
+                .filter(|&&j| al.stmts[j].doc != al.stmts[i].doc)
+            {
                 pairs.insert((i.min(j), i.max(j)));
             }
         }

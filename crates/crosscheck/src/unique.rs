@@ -15,6 +15,8 @@ use crate::text::{is_stopword, words};
 
 /// A statement this similar to one of another outlet is not unique to its outlet.
 const UNIQUE_MAX_SIM: f32 = 0.3;
+/// … and carries at least this share of its (squared TF-IDF) weight.
+const UNIQUE_COVERED: f32 = 0.4;
 /// A unique statement has at least this many content words.
 const UNIQUE_MIN_KEYS: usize = 4;
 /// Lines of the consensus summary, at most.
@@ -64,7 +66,7 @@ fn unique(
     let near = crate::conflicts::neighbours_of(al);
     let mut out = Vec::new();
     for (i, s) in al.stmts.iter().enumerate() {
-        if al.group_of.get(i).copied().flatten().is_some() {
+        if al.group_of.get(i).copied().flatten().is_some() || s.part_of.is_some() {
             continue;
         }
         let distinct: HashSet<&String> = s.keys.iter().collect();
@@ -72,13 +74,14 @@ fn unique(
             continue;
         }
         // Word overlap decides here: embeddings find every statement of one story somewhat
-        // alike, and grouping has already used them.
+        // alike, and grouping has already used them. A nested clause is too short to judge
+        // by its words; its whole statement speaks for it.
         let supported = near.get(i).is_some_and(|row| {
             row.iter().any(|&(j, _)| {
                 al.stmts[j].doc != s.doc
+                    && al.stmts[j].part_of.is_none()
                     && !opposed.contains(&(i, j))
-                    && crate::align::features::cosine(&s.vector, &al.stmts[j].vector)
-                        >= UNIQUE_MAX_SIM
+                    && supports(&s.vector, &al.stmts[j].vector)
             })
         });
         if !supported {
@@ -90,6 +93,26 @@ fn unique(
     }
     out.extend(details(articles, al, entities));
     out
+}
+
+/// Whether a statement (its TF-IDF vector `a`) is supported by another (`b`): alike, and
+/// the other carries most of its weight; "the tender, launched in October, covers …" does
+/// not support "the tender's launch had slipped once, from June to October".
+fn supports(a: &[(u32, f32)], b: &[(u32, f32)]) -> bool {
+    let covered: f32 = {
+        let mut j = 0;
+        let mut sum = 0.0;
+        for &(id, w) in a {
+            while b.get(j).is_some_and(|x| x.0 < id) {
+                j += 1;
+            }
+            if b.get(j).is_some_and(|x| x.0 == id) {
+                sum += w * w;
+            }
+        }
+        sum
+    };
+    crate::align::features::cosine(a, b) >= UNIQUE_MAX_SIM && covered >= UNIQUE_COVERED
 }
 
 /// Corroborated statements that name a person or organisation no other outlet names: the
@@ -279,6 +302,10 @@ fn lexicon() -> &'static Vec<Vec<String>> {
     })
 }
 
+/// Entries that distance the writer from a label ("so-called experts") but merely introduce
+/// a term when the term follows in quotation marks ("the so-called “island clause”").
+const TERM_INTRODUCERS: [&str; 1] = ["so-called"];
+
 /// Evaluative words of the lexicon found outside quotation marks in `text`.
 fn evaluative_words(text: &str) -> Vec<String> {
     let ws = words(text);
@@ -309,8 +336,13 @@ fn evaluative_words(text: &str) -> Vec<String> {
         if parts.is_empty() || parts.len() > lower.len() {
             continue;
         }
-        let hit = (0..=lower.len() - parts.len())
-            .any(|i| !quoted[i] && parts.iter().enumerate().all(|(k, p)| lower[i + k] == *p));
+        let hit = (0..=lower.len() - parts.len()).any(|i| {
+            let end = ws[i + parts.len() - 1].span.end;
+            !quoted[i]
+                && parts.iter().enumerate().all(|(k, p)| lower[i + k] == *p)
+                && !(TERM_INTRODUCERS.contains(&entry.join(" ").as_str())
+                    && text[end..].trim_start().starts_with(['"', '“', '‘', '\'']))
+        });
         if hit {
             out.push(entry.join(" "));
         }
@@ -321,7 +353,7 @@ fn evaluative_words(text: &str) -> Vec<String> {
 fn framing(articles: &[ArticleReport], al: &Alignment) -> Vec<Framing> {
     let mut out = Vec::new();
     for s in &al.stmts {
-        if s.claimant != Claimant::Outlet || s.quoted {
+        if s.claimant != Claimant::Outlet || s.quoted || s.part_of.is_some() {
             continue;
         }
         let found = evaluative_words(&s.text);
@@ -353,6 +385,14 @@ mod tests {
     use super::*;
 
     #[test]
+    fn support_needs_most_of_the_weight() {
+        let a = [(1, 0.6), (2, 0.6), (3, 0.529)];
+        // Alike on one heavy term, but most of `a` is elsewhere.
+        assert!(!supports(&a, &[(1, 1.0)]));
+        assert!(supports(&a, &[(1, 0.7), (2, 0.7)]));
+    }
+
+    #[test]
     fn evaluative_lexicon_parses_and_skips_quotes() {
         assert!(lexicon().len() > 20);
         assert_eq!(
@@ -363,6 +403,13 @@ mod tests {
         assert_eq!(
             evaluative_words("After the blow-up at the meeting"),
             vec!["blow-up"]
+        );
+        assert_eq!(
+            evaluative_words("The so-called experts were wrong."),
+            vec!["so-called"]
+        );
+        assert!(
+            evaluative_words("Under the so-called \u{201c}night rule\u{201d} it stays.").is_empty()
         );
     }
 }

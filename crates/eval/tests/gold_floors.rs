@@ -26,8 +26,8 @@ const FLOORS: &[(&str, &str, &str, u64)] = &[
     ("cyber-pause", "unique", "found", 10),
     ("harbour-tender", "boilerplate", "removed", 23),
     ("harbour-tender", "boilerplate", "body_kept", 55),
-    ("harbour-tender", "facts", "found", 13),
-    ("harbour-tender", "facts", "supports_grouped", 38),
+    ("harbour-tender", "facts", "found", 14),
+    ("harbour-tender", "facts", "supports_grouped", 43),
     ("harbour-tender", "contradictions", "found", 6),
     ("harbour-tender", "quotes", "found", 12),
     ("harbour-tender", "quotes", "speaker_right", 12),
@@ -36,7 +36,7 @@ const FLOORS: &[(&str, &str, &str, u64)] = &[
     ("harbour-tender", "entities", "resolved", 37),
     ("harbour-tender", "entities", "flags_found", 1),
     ("harbour-tender", "framing", "found", 6),
-    ("harbour-tender", "unique", "found", 15),
+    ("harbour-tender", "unique", "found", 17),
     ("quiet-harvest", "boilerplate", "removed", 4),
     ("quiet-harvest", "boilerplate", "body_kept", 27),
     ("quiet-harvest", "facts", "found", 6),
@@ -45,7 +45,7 @@ const FLOORS: &[(&str, &str, &str, u64)] = &[
     ("quiet-harvest", "quotes", "speaker_right", 4),
     ("quiet-harvest", "renderings", "right", 7),
     ("quiet-harvest", "entities", "resolved", 7),
-    ("quiet-harvest", "unique", "found", 6),
+    ("quiet-harvest", "unique", "found", 7),
 ];
 
 /// (story, category, measure, ceiling): counts of errors that must stay at or below `ceiling`.
@@ -56,6 +56,8 @@ const CEILINGS: &[(&str, &str, &str, u64)] = &[
     ("harbour-tender", "contradictions", "false_alarms", 0),
     ("harbour-tender", "quotes", "not_quotes_reported", 0),
     ("harbour-tender", "entities", "false_flags", 0),
+    // Our example is all right: its framing too has no false alarm.
+    ("harbour-tender", "framing", "reported", 6),
     // A story in which nothing conflicts: any reported conflict is a false alarm.
     ("quiet-harvest", "contradictions", "reported", 0),
     ("quiet-harvest", "entities", "false_flags", 0),

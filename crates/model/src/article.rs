@@ -267,6 +267,11 @@ pub struct Statement {
     pub claimant: Claimant,
     /// How firmly.
     pub modality: Modality,
+    /// The statement (index in the same list) this one is a part of: a reason or time clause
+    /// ("after all bids exceeded the budget") that may be corroborated apart from the main
+    /// claim of its sentence.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub part_of: Option<usize>,
 }
 
 /// What the analysis found in one article.

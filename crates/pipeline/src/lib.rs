@@ -170,6 +170,15 @@ impl Pipeline {
         self.embedder.as_deref().map(|e| e.name())
     }
 
+    /// The model-backed services this pipeline hands to crosscheck.
+    pub fn services(&self) -> crosscheck::Services<'_> {
+        crosscheck::Services {
+            embedder: self.embedder.as_deref(),
+            fast: self.fast.as_deref(),
+            judge: self.judge.as_deref(),
+        }
+    }
+
     /// Analyses the articles in `paths` (files, folders, or `-` for stdin) as one story.
     pub fn run_paths(&self, paths: &[PathBuf]) -> StoryReport {
         self.run_paths_with(paths, &mut |_| {})
@@ -193,12 +202,7 @@ impl Pipeline {
             })
             .collect();
         progress(Progress::Crosschecking);
-        let services = crosscheck::Services {
-            embedder: self.embedder.as_deref(),
-            fast: self.fast.as_deref(),
-            judge: self.judge.as_deref(),
-        };
-        let findings = crosscheck::crosscheck(&articles, services);
+        let findings = crosscheck::crosscheck(&articles, self.services());
         let mut diagnostics = ingested.diagnostics;
         diagnostics.extend(self.model_note.clone());
         StoryReport {

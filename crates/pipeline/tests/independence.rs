@@ -1,4 +1,4 @@
-//! Independence and conflicting claims, on small fictional stories written here.
+//! Grouping, independence and conflicting claims, on small fictional stories written here.
 
 use std::path::PathBuf;
 
@@ -106,4 +106,56 @@ fn a_name_only_one_outlet_gives_is_its_own_detail() {
         .iter()
         .find(|u| u.detail.as_deref() == Some("Ilse Brandvold"));
     assert!(detail.is_some(), "{:#?}", r.findings.unique);
+}
+
+#[test]
+fn a_reason_clause_is_corroborated_apart_from_its_sentence() {
+    let a = "Quarry road shut\n\nThe district closed the quarry road on Monday after heavy rain loosened the slope above the third bend, officials said.\n";
+    let b = "Rain damage\n\nThe district shut the quarry road on Monday. Heavy rain loosened the slope above the third bend over the weekend, the district engineer said.\n";
+    let c =
+        "Road news\n\nThe district has closed the quarry road since Monday, a spokesman said.\n";
+    let r = run(&[("a.txt", a), ("b.txt", b), ("c.txt", c)]);
+    let reason = fact_with(&r, "Heavy rain loosened").expect("the rain is a fact");
+    assert!(
+        reason.support.iter().any(|e| e.doc == "a"
+            && e.text == "after heavy rain loosened the slope above the third bend"),
+        "{reason:#?}"
+    );
+    let closure = fact_with(&r, "closed the quarry road since").expect("the closure is a fact");
+    assert!(
+        closure
+            .support
+            .iter()
+            .any(|e| e.doc == "a" && e.text.starts_with("The district closed")),
+        "{closure:#?}"
+    );
+}
+
+#[test]
+fn a_paraphrase_and_the_quotation_after_it_are_one_claim() {
+    let a = "Harbour stays public\n\nMayor Ada Lind said the town would not sell the harbour to a private investor. \u{201c}The harbour belongs to the people who work on it, and it stays theirs,\u{201d} Lind said at the council meeting.\n";
+    let b = "Lind keeps harbour\n\nThe harbour belongs to the people who work on it, Mayor Ada Lind told the town radio.\n";
+    let c = "No harbour sale\n\nMayor Ada Lind has ruled out selling the harbour to a private investor.\n";
+    let r = run(&[("a.txt", a), ("b.txt", b), ("c.txt", c)]);
+    let fact = fact_with(&r, "ruled out selling").expect("the refusal is a fact");
+    let docs: Vec<&str> = fact.support.iter().map(|e| e.doc.as_str()).collect();
+    assert_eq!(docs, ["a", "b", "c"], "{fact:#?}");
+    // One evidence span for the article that tells it twice, and one source.
+    assert!(
+        fact.support[0].text.contains("would not sell")
+            && fact.support[0].text.contains("belongs to")
+    );
+    assert_eq!(fact.independent_sources, 3, "{fact:#?}");
+}
+
+#[test]
+fn naming_the_same_speaker_is_not_making_the_same_claim() {
+    let a = "Pier plans\n\n\u{201c}We will rebuild the pier before the summer season starts,\u{201d} said Mayor Ada Lind, the council leader.\n";
+    let b = "Mayor travels\n\nThe council leader, Mayor Ada Lind, will travel to the capital next week to meet the minister.\n";
+    let r = run(&[("a.txt", a), ("b.txt", b)]);
+    assert!(
+        fact_with(&r, "travel to the capital").is_none(),
+        "{:#?}",
+        r.findings.facts
+    );
 }

@@ -36,6 +36,17 @@ pub struct Stmt {
     pub quoted: bool,
     /// Its word runs outside quotations, hashed (see [`shingles`]).
     pub runs: Vec<u64>,
+    /// The statement (index among all) this one is a nested clause of.
+    pub part_of: Option<usize>,
+    /// Key terms inside its quotations, when it is mainly a quotation (its claim is what
+    /// was said; the words around are who said it).
+    pub quote_keys: Vec<String>,
+    /// The ids of [`Stmt::quote_keys`] in the TF-IDF vocabulary, sorted; filled by [`weigh`].
+    pub quote_ids: Vec<u32>,
+    /// Key terms of the name of the source that makes it, when a named source does.
+    pub speaker_keys: Vec<String>,
+    /// Their ids, sorted; filled by [`weigh`].
+    pub speaker_ids: Vec<u32>,
 }
 
 /// A shared run of this many words outside quotations is copying.
@@ -95,18 +106,36 @@ pub fn collect(articles: &[ArticleReport]) -> Vec<Stmt> {
                     sentence: i,
                     claimant: Claimant::Outlet,
                     modality: Modality::Asserted,
+                    part_of: None,
                 })
                 .collect();
             &fallback
         } else {
             &a.analysis.statements
         };
-        let n = statements.len().max(1) as f32;
+        // Where each of the article's statements landed, for nested clauses to find their
+        // parents; a nested clause stands where its parent stands.
+        let mut index: Vec<Option<usize>> = vec![None; statements.len()];
+        let n = statements
+            .iter()
+            .filter(|s| s.part_of.is_none())
+            .count()
+            .max(1) as f32;
+        let mut main = 0usize;
         for (i, st) in statements.iter().enumerate() {
             let t = st.span.text(text);
-            if t.is_empty() {
+            let part_of = st.part_of.and_then(|p| index.get(p).copied().flatten());
+            if t.is_empty() || (st.part_of.is_some() && part_of.is_none()) {
                 continue;
             }
+            let position = match part_of {
+                Some(p) => out.get(p).map_or(0.0, |s: &Stmt| s.position),
+                None => {
+                    main += 1;
+                    (main - 1) as f32 / n
+                }
+            };
+            index[i] = Some(out.len());
             let ws = words(t);
             let lower: Vec<String> = ws.iter().map(|w| w.lower.clone()).collect();
             let keys = keys_of(&ws);
@@ -117,6 +146,18 @@ pub fn collect(articles: &[ArticleReport]) -> Vec<Stmt> {
                 .map_or(st.span, |s| s.span);
             let quoted = quoted_share(t) > 0.6;
             let mask = quoted_ranges(&a.analysis.quotes, st.span);
+            let inside: Vec<crate::text::Word> = ws
+                .iter()
+                .filter(|w| {
+                    mask.iter()
+                        .any(|&(s, e)| s <= w.span.start && w.span.end <= e)
+                })
+                .cloned()
+                .collect();
+            let mut quote_keys = keys_of(&inside);
+            if quote_keys.len() * 2 < keys.len() {
+                quote_keys.clear();
+            }
             let runs = shingles(
                 t,
                 COPY_RUN,
@@ -133,9 +174,17 @@ pub fn collect(articles: &[ArticleReport]) -> Vec<Stmt> {
                 phrases: Vec::new(),
                 claimant: st.claimant.clone(),
                 modality: st.modality,
-                position: i as f32 / n,
+                position,
                 quoted,
                 runs,
+                part_of,
+                quote_keys,
+                quote_ids: Vec::new(),
+                speaker_keys: match &st.claimant {
+                    Claimant::Source(name) => keys_of(&words(name)),
+                    _ => Vec::new(),
+                },
+                speaker_ids: Vec::new(),
             });
         }
     }
@@ -187,6 +236,10 @@ pub fn weigh(stmts: &mut [Stmt]) -> usize {
         let mut uniq = v.clone();
         uniq.sort_unstable();
         uniq.dedup();
+        // A nested clause repeats words of its parent: they are counted once.
+        if s.part_of.is_some() {
+            uniq.clear();
+        }
         for &id in &uniq {
             if let Some(d) = df.get_mut(id as usize) {
                 *d += 1;
@@ -195,7 +248,7 @@ pub fn weigh(stmts: &mut [Stmt]) -> usize {
         v.sort_unstable();
         ids.push(v);
     }
-    let n = stmts.len().max(1) as f32;
+    let n = stmts.iter().filter(|s| s.part_of.is_none()).count().max(1) as f32;
     for (s, v) in stmts.iter_mut().zip(ids) {
         let mut vec: Vec<(u32, f32)> = Vec::new();
         for id in v {
@@ -212,6 +265,22 @@ pub fn weigh(stmts: &mut [Stmt]) -> usize {
             }
         }
         s.vector = vec;
+        let mut q: Vec<u32> = s
+            .quote_keys
+            .iter()
+            .filter_map(|k| vocab.get(k).copied())
+            .collect();
+        q.sort_unstable();
+        q.dedup();
+        s.quote_ids = q;
+        let mut q: Vec<u32> = s
+            .speaker_keys
+            .iter()
+            .filter_map(|k| vocab.get(k).copied())
+            .collect();
+        q.sort_unstable();
+        q.dedup();
+        s.speaker_ids = q;
     }
     weigh_phrases(stmts);
     vocab.len()
@@ -238,12 +307,15 @@ fn weigh_phrases(stmts: &mut [Stmt]) {
         })
         .collect();
     let mut df: HashMap<u64, u32> = HashMap::new();
-    for v in &hashed {
+    for (s, v) in stmts.iter().zip(&hashed) {
+        if s.part_of.is_some() {
+            continue;
+        }
         for &h in v {
             *df.entry(h).or_insert(0) += 1;
         }
     }
-    let n = stmts.len().max(1) as f32;
+    let n = stmts.iter().filter(|s| s.part_of.is_none()).count().max(1) as f32;
     let top = (1.0 + n).ln().max(f32::EPSILON);
     for (s, v) in stmts.iter_mut().zip(hashed) {
         s.phrases = v
@@ -256,25 +328,54 @@ fn weigh_phrases(stmts: &mut [Stmt]) {
     }
 }
 
+/// Whether all two statements share lies outside the quotation that one of them mainly is:
+/// they name the same speaker but not the same claim.
+pub fn share_only_attribution(a: &Stmt, b: &Stmt) -> bool {
+    let outside = |x: &Stmt, y: &Stmt| {
+        !x.quote_ids.is_empty()
+            && !x
+                .quote_ids
+                .iter()
+                .any(|id| y.vector.binary_search_by(|p| p.0.cmp(id)).is_ok())
+    };
+    outside(a, b) || outside(b, a)
+}
+
+/// What the shared name of a speaker adds to the cosine of two statements: naming the same
+/// source is not making the same claim.
+pub fn speaker_share(a: &Stmt, b: &Stmt) -> f32 {
+    if a.speaker_ids.is_empty() && b.speaker_ids.is_empty() {
+        return 0.0;
+    }
+    let named = |id: u32| {
+        a.speaker_ids.binary_search(&id).is_ok() || b.speaker_ids.binary_search(&id).is_ok()
+    };
+    shared(
+        &a.vector,
+        &b.vector,
+        |id, x, y| if named(id) { x * y } else { 0.0 },
+    )
+}
+
 /// Evidence of a shared phrase between two statements: 0 (none) to 1.
 pub fn phrase_overlap(a: &[(u64, f32)], b: &[(u64, f32)]) -> f32 {
-    shared(a, b, |x, _| x).min(1.0)
+    shared(a, b, |_, x, _| x).min(1.0)
 }
 
 /// Cosine of two sorted sparse vectors.
 pub fn cosine(a: &[(u32, f32)], b: &[(u32, f32)]) -> f32 {
-    shared(a, b, |x, y| x * y)
+    shared(a, b, |_, x, y| x * y)
 }
 
 /// Sum of `f` over the keys two sorted sparse vectors share.
-fn shared<K: Ord>(a: &[(K, f32)], b: &[(K, f32)], f: impl Fn(f32, f32) -> f32) -> f32 {
+fn shared<K: Ord + Copy>(a: &[(K, f32)], b: &[(K, f32)], f: impl Fn(K, f32, f32) -> f32) -> f32 {
     let (mut i, mut j, mut sum) = (0, 0, 0.0);
     while let (Some(x), Some(y)) = (a.get(i), b.get(j)) {
         match x.0.cmp(&y.0) {
             std::cmp::Ordering::Less => i += 1,
             std::cmp::Ordering::Greater => j += 1,
             std::cmp::Ordering::Equal => {
-                sum += f(x.1, y.1);
+                sum += f(x.0, x.1, y.1);
                 i += 1;
                 j += 1;
             }
