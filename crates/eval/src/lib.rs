@@ -1,4 +1,5 @@
 //! eval stage of corroborate.
 
 pub mod extraction;
+pub mod pairs;
 pub mod story;
