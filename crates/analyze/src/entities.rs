@@ -646,7 +646,7 @@ fn resolve_short(
 #[cfg(test)]
 pub(crate) mod tests {
     use super::*;
-    use model::{Block, OutletSource, SourceFormat};
+    use model::Block;
 
     /// A document of body paragraphs.
     pub(crate) fn doc(text: &str) -> Document {
@@ -663,22 +663,9 @@ pub(crate) mod tests {
             }
             pos += para.len() + 1;
         }
-        Document {
-            id: "t".into(),
-            source: "t.txt".into(),
-            format: SourceFormat::Text,
-            outlet: model::Outlet {
-                name: "Test Wire".into(),
-                source: OutletSource::FileName,
-            },
-            url: None,
-            published: None,
-            title: None,
-            byline: None,
-            language: None,
-            text: text.to_string(),
-            blocks,
-        }
+        let mut d = Document::plain("t", "t.txt", text.to_string(), blocks);
+        d.outlet.name = "Test Wire".into();
+        d
     }
 
     fn analyse(text: &str) -> Vec<Entity> {

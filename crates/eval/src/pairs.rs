@@ -18,10 +18,7 @@
 use std::collections::{BTreeMap, BTreeSet, HashMap, HashSet};
 use std::path::{Path, PathBuf};
 
-use model::{
-    ArticleAnalysis, ArticleReport, Block, BlockKind, Document, Outlet, OutletSource, Sentence,
-    SourceFormat, Span,
-};
+use model::{ArticleAnalysis, ArticleReport, Block, BlockKind, Document, Sentence, Span};
 
 /// Files larger than this are skipped: ECB+ documents are tens of kilobytes, so a bigger file
 /// is not one of them.
@@ -444,26 +441,12 @@ impl Topic {
                         kind: BlockKind::Body,
                     });
                 }
-                let document = Document {
-                    id: d.name.clone(),
-                    source: d.path.display().to_string(),
-                    format: SourceFormat::Text,
-                    outlet: Outlet {
-                        name: d.name.clone(),
-                        source: OutletSource::FileName,
-                    },
-                    url: None,
-                    published: None,
-                    title: None,
-                    byline: None,
-                    language: None,
-                    blocks: vec![Block {
-                        kind: BlockKind::Body,
-                        span: Span::new(0, text.len()),
-                        reason: String::new(),
-                    }],
-                    text,
-                };
+                let body = vec![Block {
+                    kind: BlockKind::Body,
+                    span: Span::new(0, text.len()),
+                    reason: String::new(),
+                }];
+                let document = Document::plain(&d.name, &d.path.display().to_string(), text, body);
                 ArticleReport {
                     document,
                     analysis: ArticleAnalysis {

@@ -273,23 +273,16 @@ mod oracle {
                     })
                 })
                 .collect();
+            let blocks = blocks(gold, doc, &text);
+            let mut document = Document::plain(
+                &stem(gold, doc),
+                &dir.join(file).display().to_string(),
+                text,
+                blocks,
+            );
+            doc.clone_into(&mut document.outlet.name);
             r.articles.push(ArticleReport {
-                document: Document {
-                    id: stem(gold, doc),
-                    source: dir.join(file).display().to_string(),
-                    format: SourceFormat::Text,
-                    outlet: Outlet {
-                        name: doc.clone(),
-                        source: OutletSource::FileName,
-                    },
-                    url: None,
-                    published: None,
-                    title: None,
-                    byline: None,
-                    language: None,
-                    blocks: blocks(gold, doc, &text),
-                    text,
-                },
+                document,
                 analysis: ArticleAnalysis {
                     quotes,
                     ..ArticleAnalysis::default()

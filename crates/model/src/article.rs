@@ -107,6 +107,26 @@ pub struct Document {
 }
 
 impl Document {
+    /// A plain-text document with no metadata, its outlet named after its id.
+    pub fn plain(id: &str, source: &str, text: String, blocks: Vec<Block>) -> Self {
+        Document {
+            id: id.to_string(),
+            source: source.to_string(),
+            format: SourceFormat::Text,
+            outlet: Outlet {
+                name: id.to_string(),
+                source: OutletSource::FileName,
+            },
+            url: None,
+            published: None,
+            title: None,
+            byline: None,
+            language: None,
+            text,
+            blocks,
+        }
+    }
+
     /// The blocks that hold the article's running text.
     pub fn body_blocks(&self) -> impl Iterator<Item = &Block> {
         self.blocks.iter().filter(|b| b.kind == BlockKind::Body)

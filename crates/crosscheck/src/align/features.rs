@@ -265,22 +265,14 @@ pub fn weigh(stmts: &mut [Stmt]) -> usize {
             }
         }
         s.vector = vec;
-        let mut q: Vec<u32> = s
-            .quote_keys
-            .iter()
-            .filter_map(|k| vocab.get(k).copied())
-            .collect();
-        q.sort_unstable();
-        q.dedup();
-        s.quote_ids = q;
-        let mut q: Vec<u32> = s
-            .speaker_keys
-            .iter()
-            .filter_map(|k| vocab.get(k).copied())
-            .collect();
-        q.sort_unstable();
-        q.dedup();
-        s.speaker_ids = q;
+        let ids = |keys: &[String]| {
+            let mut q: Vec<u32> = keys.iter().filter_map(|k| vocab.get(k).copied()).collect();
+            q.sort_unstable();
+            q.dedup();
+            q
+        };
+        s.quote_ids = ids(&s.quote_keys);
+        s.speaker_ids = ids(&s.speaker_keys);
     }
     weigh_phrases(stmts);
     vocab.len()

@@ -3,8 +3,8 @@
 use model::{
     ArticleAnalysis, ArticleReport, Attribution, AttributionEdge, Block, BlockKind, Conflict,
     ConflictKind, Document, EntityFlag, EntityForm, EntityKind, Evidence, Fact, FirstReport,
-    Framing, Outlet, OutletSource, Quote, QuotedStatement, Rendering, RenderingLabel, SourceFormat,
-    SourceKind, Span, Speaker, StoryEntity, StoryReport, Unique,
+    Framing, Quote, QuotedStatement, Rendering, RenderingLabel, SourceKind, Span, Speaker,
+    StoryEntity, StoryReport, Unique,
 };
 use serde_json::json;
 
@@ -34,29 +34,20 @@ fn ev(id: &str, needle: &str) -> Evidence {
 }
 
 fn doc(id: &str, text: &str, blocks: Vec<(BlockKind, &str)>) -> Document {
-    Document {
-        id: id.into(),
-        source: format!("/stories/harbour/{id}.txt"),
-        format: SourceFormat::Text,
-        outlet: Outlet {
-            name: id.into(),
-            source: OutletSource::FileName,
-        },
-        url: None,
-        published: None,
-        title: None,
-        byline: None,
-        language: None,
-        text: text.into(),
-        blocks: blocks
-            .into_iter()
-            .map(|(kind, line)| Block {
-                kind,
-                span: find(text, line),
-                reason: String::new(),
-            })
-            .collect(),
-    }
+    let blocks = blocks
+        .into_iter()
+        .map(|(kind, line)| Block {
+            kind,
+            span: find(text, line),
+            reason: String::new(),
+        })
+        .collect();
+    Document::plain(
+        id,
+        &format!("/stories/harbour/{id}.txt"),
+        text.into(),
+        blocks,
+    )
 }
 
 fn quote(text: &str, needle: &str, speaker: &str, anonymous: bool) -> Quote {
