@@ -426,7 +426,7 @@ fn nested(text: &str, words: &[W]) -> Option<Span> {
     }
     let b = breaks();
     let inside = quoted_mask(text, words);
-    // "since 2019 …" dates, it gives no reason.
+    // "since 2019" gives a date, not a reason.
     let k = (MIN_PART_WORDS..words.len()).find(|&k| {
         !inside[k]
             && b.nested.contains(&words[k].lower)
