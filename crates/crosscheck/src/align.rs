@@ -9,7 +9,8 @@
 //!
 //! Independence: two supporting articles count as one source when their sentences share a
 //! run of [`COPY_RUN`] words outside quotation marks, when the articles share several such runs
-//! overall (a republished report), or when both credit the same outlet for the statement.
+//! overall (a republished report), when one credits the other's outlet, or when both credit
+//! the same outlet for the statement.
 
 pub mod features;
 
@@ -570,6 +571,29 @@ fn credited(s: &Stmt) -> Option<String> {
     }
 }
 
+/// Whether statement `s` credits the outlet that published `other` (by its outlet name or
+/// its id, "according to Coastline Daily" for `02_coastline-daily`): then it is not
+/// independent of it.
+fn credits(s: &Stmt, other: Option<&ArticleReport>) -> bool {
+    let (Some(name), Some(other)) = (credited(s), other) else {
+        return false;
+    };
+    let words = |t: &str| {
+        let w: Vec<String> = t
+            .to_lowercase()
+            .split(|c: char| !c.is_alphanumeric())
+            .filter(|w| !w.is_empty() && *w != "the")
+            .map(str::to_string)
+            .collect();
+        format!(" {} ", w.join(" "))
+    };
+    let name = words(&name);
+    name.trim().len() > 2
+        && [&other.document.outlet.name, &other.document.id]
+            .iter()
+            .any(|o| words(o).contains(&name))
+}
+
 fn make_fact(
     articles: &[ArticleReport],
     al: &Alignment,
@@ -629,6 +653,10 @@ fn make_fact(
                 Some(format!(
                     "{dx} and {dy} share long word runs in {c} sentences (one republishes the other)"
                 ))
+            } else if credits(sx, articles.get(sy.doc)) {
+                Some(format!("{dx} credits {dy}"))
+            } else if credits(sy, articles.get(sx.doc)) {
+                Some(format!("{dy} credits {dx}"))
             } else {
                 match (credited(sx), credited(sy)) {
                     (Some(a), Some(b)) if a == b || a.contains(&b) || b.contains(&a) => {

@@ -252,18 +252,20 @@ fn summary(articles: &[ArticleReport], al: &Alignment, conflicts: &[Conflict]) -
         if fact.independent_sources < 2 {
             continue;
         }
-        // The representative statement, shown as its whole sentence; never a contested one.
+        // The representative statement, shown as its whole sentence; never a contested one,
+        // nor a nested clause when a whole statement says it (its sentence says more).
         let Some(&rep) = g
             .iter()
             .filter(|&&i| !contested(&evidence(articles, &al.stmts[i])))
             .max_by(|&&x, &&y| {
+                let whole = |i: usize| al.stmts[i].part_of.is_none();
                 let c = |i: usize| {
                     g.iter()
                         .filter(|&&j| j != i)
                         .map(|&j| al.sim(i, j))
                         .sum::<f32>()
                 };
-                c(x).total_cmp(&c(y))
+                whole(x).cmp(&whole(y)).then(c(x).total_cmp(&c(y)))
             })
         else {
             continue;

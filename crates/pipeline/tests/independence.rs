@@ -159,3 +159,17 @@ fn naming_the_same_speaker_is_not_making_the_same_claim() {
         r.findings.facts
     );
 }
+
+#[test]
+fn an_outlet_crediting_another_in_the_story_is_not_independent_of_it() {
+    let a = "Quarry road closed\n\nThe district closed the quarry road on Monday after a landslide buried two parked lorries near the third bend.\n";
+    let b = "Road shut\n\nThe district has closed the quarry road since Monday because of a landslide, according to the Valley Gazette.\n";
+    let r = run(&[("valley-gazette.txt", a), ("b.txt", b)]);
+    let fact = fact_with(&r, "closed the quarry road").expect("the closure is a fact");
+    assert_eq!(fact.independent_sources, 1, "{fact:#?}");
+    assert!(
+        fact.dependence.iter().any(|d| d.contains("credits")),
+        "{:?}",
+        fact.dependence
+    );
+}
