@@ -556,19 +556,21 @@ fn support(articles: &[ArticleReport], al: &Alignment, g: &[usize]) -> Vec<model
         .collect()
 }
 
-/// The outlet a statement credits, normalised, when it credits one.
+/// The outlet a statement credits, as a registry name key, when it credits one.
 fn credited(s: &Stmt) -> Option<String> {
     match &s.claimant {
         Claimant::Cited(name) => {
-            let n = name
-                .trim()
-                .trim_start_matches("the ")
-                .trim_start_matches("The ")
-                .to_lowercase();
+            let n = outlet_key(name);
             (!n.is_empty() && !n.contains("reports")).then_some(n)
         }
         _ => None,
     }
+}
+
+/// An outlet's name as a key: its registry name ("NYT" is the New York Times), lower case,
+/// without a leading "the".
+fn outlet_key(name: &str) -> String {
+    model::outlets::name_key(&model::outlets::canonical(name))
 }
 
 /// Whether statement `s` credits the outlet that published `other` (by its outlet name or
@@ -578,20 +580,18 @@ fn credits(s: &Stmt, other: Option<&ArticleReport>) -> bool {
     let (Some(name), Some(other)) = (credited(s), other) else {
         return false;
     };
-    let words = |t: &str| {
-        let w: Vec<String> = t
-            .to_lowercase()
-            .split(|c: char| !c.is_alphanumeric())
-            .filter(|w| !w.is_empty() && *w != "the")
-            .map(str::to_string)
-            .collect();
-        format!(" {} ", w.join(" "))
-    };
-    let name = words(&name);
-    name.trim().len() > 2
-        && [&other.document.outlet.name, &other.document.id]
-            .iter()
-            .any(|o| words(o).contains(&name))
+    // A file name stands for the outlet when nothing better was found: "02_coastline-daily".
+    let id_words: Vec<String> = other
+        .document
+        .id
+        .to_lowercase()
+        .split(|c: char| !c.is_alphanumeric())
+        .filter(|w| !w.is_empty())
+        .map(str::to_string)
+        .collect();
+    name.len() > 2
+        && (outlet_key(&other.document.outlet.name) == name
+            || format!(" {} ", id_words.join(" ")).contains(&format!(" {name} ")))
 }
 
 fn make_fact(

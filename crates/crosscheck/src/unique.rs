@@ -99,20 +99,8 @@ fn unique(
 /// the other carries most of its weight; "the tender, launched in October, covers …" does
 /// not support "the tender's launch had slipped once, from June to October".
 fn supports(a: &[(u32, f32)], b: &[(u32, f32)]) -> bool {
-    let covered: f32 = {
-        let mut j = 0;
-        let mut sum = 0.0;
-        for &(id, w) in a {
-            while b.get(j).is_some_and(|x| x.0 < id) {
-                j += 1;
-            }
-            if b.get(j).is_some_and(|x| x.0 == id) {
-                sum += w * w;
-            }
-        }
-        sum
-    };
-    crate::align::features::cosine(a, b) >= UNIQUE_MAX_SIM && covered >= UNIQUE_COVERED
+    use crate::align::features::{cosine, covered};
+    cosine(a, b) >= UNIQUE_MAX_SIM && covered(a, b) >= UNIQUE_COVERED
 }
 
 /// Corroborated statements that name a person or organisation no other outlet names: the

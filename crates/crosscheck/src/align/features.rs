@@ -354,6 +354,11 @@ pub fn phrase_overlap(a: &[(u64, f32)], b: &[(u64, f32)]) -> f32 {
     shared(a, b, |_, x, _| x).min(1.0)
 }
 
+/// The share of `a`'s (squared, L2-normalised) weight on the keys it shares with `b`.
+pub fn covered(a: &[(u32, f32)], b: &[(u32, f32)]) -> f32 {
+    shared(a, b, |_, x, _| x * x)
+}
+
 /// Cosine of two sorted sparse vectors.
 pub fn cosine(a: &[(u32, f32)], b: &[(u32, f32)]) -> f32 {
     shared(a, b, |_, x, y| x * y)
