@@ -250,32 +250,11 @@ struct Entry {
     article_body: Option<String>,
 }
 
-fn read_capped(path: &Path, cap: u64) -> Result<Vec<u8>, EvalError> {
-    let file = std::fs::File::open(path).map_err(|source| EvalError::Io {
-        path: path.to_path_buf(),
-        source,
-    })?;
-    let mut buf = Vec::new();
-    file.take(cap.saturating_add(1))
-        .read_to_end(&mut buf)
-        .map_err(|source| EvalError::Io {
-            path: path.to_path_buf(),
-            source,
-        })?;
-    if buf.len() as u64 > cap {
-        return Err(EvalError::TooLarge {
-            path: path.to_path_buf(),
-            limit: cap,
-        });
-    }
-    Ok(buf)
-}
-
 /// Reads a benchmark JSON file: the ground truth `{id: {articleBody, url}}` or an extractor's
 /// output, either in that shape or wrapped as `{"output": {...}, "version": ...}`. Returns
 /// `id → articleBody` (a null body is empty).
 pub fn load_bodies(path: &Path) -> Result<BTreeMap<String, String>, EvalError> {
-    let bytes = read_capped(path, MAX_JSON_BYTES)?;
+    let bytes = crate::read_capped(path, MAX_JSON_BYTES)?;
     let value: serde_json::Value =
         serde_json::from_slice(&bytes).map_err(|source| EvalError::Json {
             path: path.to_path_buf(),

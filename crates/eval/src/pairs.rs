@@ -216,17 +216,15 @@ impl Corpus {
     }
 }
 
+/// The text of `path`, or none when it is larger than [`MAX_FILE_BYTES`] (skipped).
 fn read_capped(path: &Path) -> Result<Option<String>, PairsError> {
-    let io = |source| PairsError::Io {
-        path: path.to_path_buf(),
-        source,
-    };
-    let len = std::fs::metadata(path).map_err(io)?.len();
-    if len > MAX_FILE_BYTES {
-        return Ok(None);
+    match crate::read_capped(path, MAX_FILE_BYTES) {
+        Ok(bytes) => Ok(Some(String::from_utf8_lossy(&bytes).into_owned())),
+        Err(crate::extraction::EvalError::Io { path, source }) => {
+            Err(PairsError::Io { path, source })
+        }
+        Err(_) => Ok(None),
     }
-    let bytes = std::fs::read(path).map_err(io)?;
-    Ok(Some(String::from_utf8_lossy(&bytes).into_owned()))
 }
 
 /// Sub-folders or files of `dir`, sorted.

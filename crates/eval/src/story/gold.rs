@@ -188,7 +188,7 @@ pub struct GoldEntity {
 /// must be listed in `files`), and reads the files it lists into [`Gold::texts`].
 pub fn load_gold(dir: &Path) -> Result<Gold, EvalError> {
     let path = dir.join("gold.json");
-    let bytes = read_capped(&path, MAX_GOLD_BYTES)?;
+    let bytes = crate::read_capped(&path, MAX_GOLD_BYTES)?;
     let mut gold: Gold = serde_json::from_slice(&bytes).map_err(|source| EvalError::Json {
         path: path.clone(),
         source,
@@ -200,27 +200,12 @@ pub fn load_gold(dir: &Path) -> Result<Gold, EvalError> {
         });
     }
     for (key, file) in &gold.files {
-        let bytes = read_capped(&dir.join(file), MAX_ARTICLE_BYTES)?;
+        let bytes = crate::read_capped(&dir.join(file), MAX_ARTICLE_BYTES)?;
         // Lossy: a stray byte must not stop the scoring; the engine reads the same file.
         gold.texts
             .insert(key.clone(), String::from_utf8_lossy(&bytes).into_owned());
     }
     Ok(gold)
-}
-
-/// The bytes of `path`, refused beyond `limit`.
-fn read_capped(path: &Path, limit: u64) -> Result<Vec<u8>, EvalError> {
-    let io = |source| EvalError::Io {
-        path: path.to_path_buf(),
-        source,
-    };
-    if std::fs::metadata(path).map_err(io)?.len() > limit {
-        return Err(EvalError::TooLarge {
-            path: path.to_path_buf(),
-            limit,
-        });
-    }
-    std::fs::read(path).map_err(io)
 }
 
 impl Gold {
