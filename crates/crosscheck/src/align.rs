@@ -388,23 +388,17 @@ fn cluster(al: &Alignment, pairs: Vec<(f32, usize, usize)>) -> Vec<Vec<usize>> {
     g.members.into_iter().filter(|m| !m.is_empty()).collect()
 }
 
-/// Whether statement `j` continues statement `i`: the next whole statement of the same
-/// article, naming the source that makes `i` ("X said the government would not overrule the
-/// board." followed by X's own words on it, "… X said").
-fn continues(al: &Alignment, i: usize, j: usize) -> bool {
-    let (a, b) = (&al.stmts[i], &al.stmts[j]);
+/// Whether `b`, the whole statement after `a`, continues it: in the same article, naming the
+/// source that makes `a` ("X said the government would not overrule the board." followed by
+/// X's own words on it, "… X said").
+fn continues(a: &Stmt, b: &Stmt) -> bool {
     let Claimant::Source(name) = &a.claimant else {
         return false;
     };
     let Some(surname) = name.split_whitespace().last().map(str::to_lowercase) else {
         return false;
     };
-    a.doc == b.doc
-        && i < j
-        && a.part_of.is_none()
-        && b.part_of.is_none()
-        && al.stmts[i + 1..j].iter().all(|s| s.part_of.is_some())
-        && b.lower.contains(&surname)
+    a.doc == b.doc && a.part_of.is_none() && b.lower.contains(&surname)
 }
 
 /// Groups under construction: each statement's group, each group's statements, and which
@@ -468,7 +462,7 @@ impl Groups {
             };
             let (a, b) = (self.owner[i], self.owner[j]);
             if a == b
-                || !continues(al, i, j)
+                || !continues(&al.stmts[i], &al.stmts[j])
                 || self.members[a].len() < 2
                 || self.members[b].len() < 2
             {
