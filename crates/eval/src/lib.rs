@@ -2,6 +2,7 @@
 
 pub mod extraction;
 pub mod pairs;
+pub mod stories;
 pub mod story;
 
 use std::io::Read as _;

@@ -138,6 +138,12 @@ pub struct RenderingScore {
     pub total: usize,
     /// Those rendered with the gold label.
     pub right: usize,
+    /// Renderings the report labels inverted, over every quoted statement.
+    #[serde(default)]
+    pub inverted_reported: usize,
+    /// Those matching a gold rendering labelled inverted.
+    #[serde(default)]
+    pub inverted_right: usize,
 }
 
 /// Credited sources.
@@ -225,7 +231,7 @@ pub struct Outcome {
 }
 
 /// Per-item outcomes by category.
-#[derive(Clone, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
 pub struct Details {
     /// Gold documents the report lacks.
     pub documents: Vec<Outcome>,
@@ -251,6 +257,8 @@ pub struct Details {
     pub framing: Vec<Outcome>,
     /// Unique facts.
     pub unique: Vec<Outcome>,
+    /// Each reported conflict's confidence, and whether it matches a gold contradiction.
+    pub conflict_confidence: Vec<(f32, bool)>,
 }
 
 /// Scores `report` against `gold`. `story_name` is printed as `story`. Only the categories the

@@ -170,6 +170,17 @@ impl Pipeline {
         self.embedder.as_deref().map(|e| e.name())
     }
 
+    /// The run's settings for the head of an evaluation report: the models in use.
+    pub fn settings_markdown(&self) -> String {
+        let name = |m: Option<&str>| m.map_or_else(|| "none".to_string(), |n| format!("`{n}`"));
+        format!(
+            "Sentence model: {}; static tier: {}; judge: {}.",
+            name(self.embedder_name()),
+            name(self.fast.as_deref().map(|e| e.name())),
+            name(self.judge.as_deref().map(|j| j.name())),
+        )
+    }
+
     /// The model-backed services this pipeline hands to crosscheck.
     pub fn services(&self) -> crosscheck::Services<'_> {
         crosscheck::Services {

@@ -167,7 +167,11 @@ pub(super) fn score(gold: &Gold, story_name: &str, report: &StoryReport) -> Stor
         s.facts = Some(facts(&ctx, &mut details.facts));
     }
     if gold.contradictions.is_some() {
-        s.contradictions = Some(contradictions(&ctx, &mut details.contradictions));
+        s.contradictions = Some(contradictions(
+            &ctx,
+            &mut details.contradictions,
+            &mut details.conflict_confidence,
+        ));
     }
     if gold.quotes.is_some() || gold.not_quotes.is_some() {
         s.quotes = Some(quotes(&ctx, &mut details.quotes));
@@ -588,7 +592,13 @@ fn conflict_matches(ctx: &Ctx<'_>, x: &Evidence, y: &Evidence) -> Vec<usize> {
         .collect()
 }
 
-fn contradictions(ctx: &Ctx<'_>, out: &mut Vec<Outcome>) -> ContradictionScore {
+/// Scores the reported conflicts; `calibration` receives each one's confidence and whether it
+/// matches a gold contradiction.
+fn contradictions(
+    ctx: &Ctx<'_>,
+    out: &mut Vec<Outcome>,
+    calibration: &mut Vec<(f32, bool)>,
+) -> ContradictionScore {
     let gold = ctx.gold.contradictions.as_deref().unwrap_or_default();
     let conflicts = &ctx.report.findings.conflicts;
     let mut hits: Vec<Vec<usize>> = vec![Vec::new(); gold.len()];
@@ -599,6 +609,7 @@ fn contradictions(ctx: &Ctx<'_>, out: &mut Vec<Outcome>) -> ContradictionScore {
     };
     for (ci, c) in conflicts.iter().enumerate() {
         let m = conflict_matches(ctx, &c.a, &c.b);
+        calibration.push((c.confidence, !m.is_empty()));
         if m.is_empty() {
             s.false_alarms += 1;
             out.push(outcome(
@@ -835,6 +846,38 @@ fn renderings(ctx: &Ctx<'_>, out: &mut Vec<Outcome>) -> RenderingScore {
                     ),
                 ));
             }
+        }
+    }
+    // Calling a rendering inverted is an accusation: every one is counted, gold quote or not.
+    let gold_inverted: Vec<(&String, &String)> = ctx
+        .gold
+        .quotes
+        .iter()
+        .flatten()
+        .flat_map(|q| &q.renderings)
+        .filter(|(_, (label, _))| *label == RenderingLabel::Inverted)
+        .map(|(doc, (_, ev))| (doc, ev))
+        .collect();
+    for r in statements
+        .iter()
+        .flat_map(|st| &st.renderings)
+        .filter(|r| r.label == RenderingLabel::Inverted)
+    {
+        s.inverted_reported += 1;
+        if gold_inverted
+            .iter()
+            .any(|(d, ev)| ctx.evidence_matches(&r.evidence, d, ev))
+        {
+            s.inverted_right += 1;
+        } else {
+            out.push(outcome(
+                Verdict::FalseAlarm,
+                "inverted",
+                format!(
+                    "labelled inverted outside the gold: {}",
+                    ctx.show(&r.evidence)
+                ),
+            ));
         }
     }
     s
