@@ -2,7 +2,7 @@
 //!
 //! Each statement becomes a TF-IDF vector over key terms (stemmed content words cut to six
 //! letters, so that derivations meet). Candidate pairs come from an inverted index, at most
-//! [`TOP_K`] per statement, so the work stays near-linear in the number of statements. When an
+//! `TUNING.top_k` per statement, so the work stays near-linear in the number of statements. When an
 //! embedder is available its cosine is blended in. Statements are then grouped by average
 //! linkage over the strongest pairs first, never two statements of one article in a group. A
 //! group of two or more articles is a fact.
@@ -22,28 +22,9 @@ use features::COPY_RUN;
 
 pub use features::Stmt;
 
+use crate::tuning::TUNING;
 use crate::Services;
 
-/// What a shared rare phrase adds to the lexical similarity.
-const PHRASE_BONUS: f32 = 0.12;
-/// How much of a shared speaker name's weight is taken off the similarity.
-const SPEAKER_DISCOUNT: f32 = 0.5;
-/// The embedding cosine below which the model adds nothing …
-const BLEND_FLOOR: f32 = 0.45;
-/// … and the rise above it that counts fully.
-const BLEND_SPAN: f32 = 0.5;
-/// The lexical similarity's share of the blend.
-const BLEND_LEXICAL: f32 = 0.5;
-/// Candidate partners kept per statement.
-const TOP_K: usize = 8;
-/// Below this similarity two statements are not a candidate pair.
-const MIN_PAIR: f32 = 0.2;
-/// A pair must be at least this similar to join two groups …
-const EDGE: f32 = 0.3;
-/// … and the groups' statements this similar on average.
-const LINK: f32 = 0.2;
-/// A pair with a nested clause must be at least this similar to join two groups.
-const NESTED_EDGE: f32 = 0.4;
 /// Articles sharing runs in this many sentences are copies of each other throughout.
 const COPY_DOC_RUNS: usize = 3;
 /// Key terms found in more than this share of statements are skipped when finding candidates.
@@ -67,6 +48,9 @@ pub struct Alignment {
     pub group_of: Vec<Option<usize>>,
     /// The facts.
     pub facts: Vec<Fact>,
+    /// For each statement, its most similar statements of any article (the same one too) by
+    /// lexical similarity, strongest first: computed once, for alignment and conflicts.
+    pub neighbours: Vec<Vec<(usize, f32)>>,
     /// Article pairs that republish each other, with the sentences they share runs in;
     /// computed once, as regrouping after conflicts needs them again.
     copies: HashMap<(usize, usize), usize>,
@@ -89,8 +73,8 @@ impl Alignment {
         }
         Some(
             features::cosine(&a.vector, &b.vector)
-                - SPEAKER_DISCOUNT * features::speaker_share(a, b)
-                + PHRASE_BONUS * features::phrase_overlap(&a.phrases, &b.phrases),
+                - TUNING.speaker_discount * features::speaker_share(a, b)
+                + TUNING.phrase_bonus * features::phrase_overlap(&a.phrases, &b.phrases),
         )
     }
 
@@ -111,14 +95,14 @@ impl Alignment {
 }
 
 /// Lexical and embedding similarity in one figure. Sentence embeddings of unrelated news
-/// sentences sit near 0.2–0.3, so the embedding cosine counts only above [`BLEND_FLOOR`].
+/// sentences sit near 0.2–0.3, so the embedding cosine counts only above `TUNING.blend_floor`.
 /// The constants were chosen on the ECB+ sentence-pair benchmark (`eval/reports/
 /// ecbplus-pairs.md`): against (0.35, 0.3) they keep the ranking (average precision 0.706
-/// against 0.697) and halve the pairs of two different events that reach [`EDGE`].
+/// against 0.697) and halve the pairs of two different events that reach `TUNING.edge`.
 pub fn blend(lex: f32, emb: f32) -> f32 {
-    let e = ((emb - BLEND_FLOOR) / BLEND_SPAN).clamp(0.0, 1.0);
+    let e = ((emb - TUNING.blend_floor) / TUNING.blend_span).clamp(0.0, 1.0);
     // Never below the lexical figure: the model adds paraphrases, it does not veto overlap.
-    lex.max(BLEND_LEXICAL * lex + (1.0 - BLEND_LEXICAL) * e)
+    lex.max(TUNING.blend_lexical * lex + (1.0 - TUNING.blend_lexical) * e)
 }
 
 /// Facts: groups of statements from different outlets that say the same thing.
@@ -140,7 +124,7 @@ pub fn align(articles: &[ArticleReport], services: Services<'_>) -> Alignment {
         ..Alignment::default()
     };
     let n = al.stmts.len();
-    let mut pairs = lexical_candidates(&al);
+    let mut pairs = lexical_candidates(&mut al);
     let fast = services
         .fast
         .and_then(|e| embed(e, &al.stmts, &vec![true; n]));
@@ -260,7 +244,7 @@ impl Alignment {
             } else {
                 [(a, ha), (b, hb)]
                     .into_iter()
-                    .filter(|&(_, h)| h < EDGE)
+                    .filter(|&(_, h)| h < TUNING.edge)
                     .min_by(|x, y| x.1.total_cmp(&y.1))
                     .map(|(x, _)| x)
             };
@@ -275,9 +259,9 @@ impl Alignment {
     }
 }
 
-/// Candidate pairs (i < j, different articles) by shared key terms: at most [`TOP_K`] per
+/// Candidate pairs (i < j, different articles) by shared key terms: at most `TUNING.top_k` per
 /// statement, found through an inverted index that skips the commonest terms.
-fn lexical_candidates(al: &Alignment) -> Vec<(usize, usize)> {
+fn lexical_candidates(al: &mut Alignment) -> Vec<(usize, usize)> {
     let stmts = &al.stmts;
     let n = stmts.len();
     let mut postings: HashMap<u32, Vec<(usize, f32)>> = HashMap::new();
@@ -288,6 +272,7 @@ fn lexical_candidates(al: &Alignment) -> Vec<(usize, usize)> {
     }
     let max_df = ((n as f32 * MAX_DF_SHARE) as usize).max(8);
     let mut pairs = Vec::new();
+    let mut neighbours = Vec::with_capacity(n);
     let mut acc: HashMap<usize, f32> = HashMap::new();
     for (i, s) in stmts.iter().enumerate() {
         acc.clear();
@@ -299,24 +284,36 @@ fn lexical_candidates(al: &Alignment) -> Vec<(usize, usize)> {
                 continue;
             }
             for &(j, wj) in list {
-                if stmts[j].doc != s.doc {
+                if j != i {
                     *acc.entry(j).or_insert(0.0) += w * wj;
                 }
             }
         }
+        let order = |a: &(f32, usize), b: &(f32, usize)| b.0.total_cmp(&a.0).then(a.1.cmp(&b.1));
         let mut row: Vec<(f32, usize)> = acc
             .iter()
+            .filter(|(&j, _)| stmts[j].doc != s.doc)
             .map(|(&j, &v)| (v, j))
-            .filter(|p| p.0 >= MIN_PAIR * 0.8)
+            .filter(|p| p.0 >= TUNING.min_pair * 0.8)
             .collect();
-        row.sort_by(|a, b| b.0.total_cmp(&a.0).then(a.1.cmp(&b.1)));
-        row.truncate(TOP_K);
+        row.sort_by(order);
+        row.truncate(TUNING.top_k);
         pairs.extend(row.into_iter().map(|(_, j)| (i.min(j), i.max(j))));
+        // The conflict rules' neighbours: any article, by the full lexical similarity.
+        let mut near: Vec<(f32, usize)> = acc
+            .keys()
+            .map(|&j| (al.lexical(i, j), j))
+            .filter(|p| p.0 >= TUNING.min_pair)
+            .collect();
+        near.sort_by(order);
+        near.truncate(TUNING.neighbours);
+        neighbours.push(near.into_iter().map(|(v, j)| (j, v)).collect());
     }
+    al.neighbours = neighbours;
     pairs
 }
 
-/// Candidate pairs by embedding: each statement's [`TOP_K`] nearest of other articles.
+/// Candidate pairs by embedding: each statement's `TUNING.top_k` nearest of other articles.
 /// Skipped above [`MAX_DENSE`] statements, where the lexical candidates must do.
 fn dense_candidates(al: &Alignment, vectors: &[Vec<f32>]) -> Vec<(usize, usize)> {
     let n = al.stmts.len();
@@ -330,23 +327,23 @@ fn dense_candidates(al: &Alignment, vectors: &[Vec<f32>]) -> Vec<(usize, usize)>
             .map(|j| (model::cosine(&vectors[i], &vectors[j]), j))
             .collect();
         let order = |a: &(f32, usize), b: &(f32, usize)| b.0.total_cmp(&a.0).then(a.1.cmp(&b.1));
-        if row.len() > TOP_K {
-            row.select_nth_unstable_by(TOP_K, order);
-            row.truncate(TOP_K);
+        if row.len() > TUNING.top_k {
+            row.select_nth_unstable_by(TUNING.top_k, order);
+            row.truncate(TUNING.top_k);
         }
         pairs.extend(row.into_iter().map(|(_, j)| (i.min(j), i.max(j))));
     }
     pairs
 }
 
-/// The candidates with their similarity, at least [`MIN_PAIR`], strongest first.
+/// The candidates with their similarity, at least `TUNING.min_pair`, strongest first.
 fn scored(al: &Alignment, mut pairs: Vec<(usize, usize)>) -> Vec<(f32, usize, usize)> {
     pairs.sort_unstable();
     pairs.dedup();
     let mut out: Vec<(f32, usize, usize)> = pairs
         .into_iter()
         .map(|(i, j)| (al.sim(i, j), i, j))
-        .filter(|p| p.0 >= MIN_PAIR)
+        .filter(|p| p.0 >= TUNING.min_pair)
         .collect();
     out.sort_by(|a, b| b.0.total_cmp(&a.0).then(a.1.cmp(&b.1)).then(a.2.cmp(&b.2)));
     out
@@ -374,14 +371,14 @@ fn cluster(al: &Alignment, pairs: Vec<(f32, usize, usize)>) -> Vec<Vec<usize>> {
         better(i, j) || better(j, i)
     };
     let mut g = Groups::new(al.stmts.len());
-    for (sim, i, j) in whole.into_iter().take_while(|p| p.0 >= EDGE) {
+    for (sim, i, j) in whole.into_iter().take_while(|p| p.0 >= TUNING.edge) {
         if !clause_fits_better(sim, i, j) {
             g.merge(al, i, j);
         }
     }
     // The facts of whole statements stay apart from here on.
     g.fact = g.members.iter().map(|m| m.len() >= 2).collect();
-    for (_, i, j) in parts.into_iter().take_while(|p| p.0 >= NESTED_EDGE) {
+    for (_, i, j) in parts.into_iter().take_while(|p| p.0 >= TUNING.nested_edge) {
         g.merge(al, i, j);
     }
     g.join_continued(al);
@@ -436,7 +433,7 @@ impl Groups {
             .iter()
             .flat_map(|&x| mb.iter().map(move |&y| al.sim(x, y)))
             .sum();
-        if total / ((ma.len() * mb.len()) as f32) < LINK {
+        if total / ((ma.len() * mb.len()) as f32) < TUNING.link {
             return;
         }
         self.absorb(a, b);
@@ -482,7 +479,7 @@ impl Groups {
                 .collect();
             if others_overlap
                 || cross.is_empty()
-                || cross.iter().sum::<f32>() / (cross.len() as f32) < LINK
+                || cross.iter().sum::<f32>() / (cross.len() as f32) < TUNING.link
             {
                 continue;
             }

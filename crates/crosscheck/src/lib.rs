@@ -9,6 +9,8 @@
 //!     independence;
 //!   - [`conflicts`]: statements that cannot both hold;
 //!   - [`unique`]: per-outlet unique facts and omissions, the consensus summary, framing.
+//!
+//! The tuned numbers of all stages are in [`tuning::TUNING`].
 
 pub mod align;
 pub mod attributions;
@@ -16,6 +18,7 @@ pub mod conflicts;
 pub mod entities;
 pub mod renderings;
 pub mod text;
+pub mod tuning;
 pub mod unique;
 
 use model::{ArticleReport, Embedder, Findings, Judge};

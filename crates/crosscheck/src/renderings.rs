@@ -26,7 +26,9 @@ struct Unit {
     span: Span,
     words: Vec<String>,
     roots: BTreeSet<String>,
-    partial: bool,
+    /// Words of the whole quotation the sentence is part of: an outlet that quotes all of a
+    /// statement renders it verbatim, one that quotes a part of it partially.
+    quote_words: Vec<String>,
     speaker: Option<(String, bool)>,
 }
 
@@ -116,6 +118,43 @@ fn negated(text: &str) -> bool {
     n % 2 == 1
 }
 
+/// True when `other` turns `reference` into its opposite: the two align on most of their
+/// words (at least [`INVERTED_ALIGNED`] of the shorter), and a change between aligned words
+/// consists of nothing but negation ("would increase the risk" / "would not increase the
+/// risk"). A negation in a dropped or added part of a partial quote or a paraphrase ("…, and
+/// nothing happened to her") inverts nothing.
+fn inverts(reference: &str, other: &str) -> bool {
+    let ops = diff(reference, other);
+    let count = |t: &str| t.split_whitespace().count();
+    let same: usize = ops
+        .iter()
+        .map(|op| match op {
+            DiffOp::Same(t) => count(t),
+            _ => 0,
+        })
+        .sum();
+    let shorter = count(reference).min(count(other)).max(1);
+    if (same as f32) < INVERTED_ALIGNED * shorter as f32 {
+        return false;
+    }
+    let only_negation = |t: &str| {
+        let ws = lower_words(t);
+        !ws.is_empty() && ws.iter().all(|w| negated(w))
+    };
+    ops.iter().enumerate().any(|(k, op)| {
+        let between = k > 0
+            && matches!(ops.get(k - 1), Some(DiffOp::Same(_)))
+            && matches!(ops.get(k + 1), Some(DiffOp::Same(_)));
+        match op {
+            DiffOp::Added(t) | DiffOp::Dropped(t) => between && only_negation(t),
+            DiffOp::Same(_) => false,
+        }
+    })
+}
+
+/// Share of the shorter text's words that must align for an inversion to be read.
+const INVERTED_ALIGNED: f32 = 0.7;
+
 /// True when `short` occurs as a contiguous run of `long`.
 fn contained(short: &[String], long: &[String]) -> bool {
     !short.is_empty() && short.len() <= long.len() && long.windows(short.len()).any(|w| w == short)
@@ -187,6 +226,7 @@ pub fn renderings(articles: &[ArticleReport], services: Services<'_>) -> Vec<Quo
     for (d, a) in articles.iter().enumerate() {
         let text = a.document.text.as_str();
         for q in &a.analysis.quotes {
+            let quote_words = lower_words(q.span.text(text));
             for span in split_sentences(text, q.span) {
                 let t = span.text(text);
                 units.push(Unit {
@@ -194,7 +234,7 @@ pub fn renderings(articles: &[ArticleReport], services: Services<'_>) -> Vec<Quo
                     span,
                     words: lower_words(t),
                     roots: roots(t),
-                    partial: q.partial,
+                    quote_words: quote_words.clone(),
                     speaker: q.speaker.as_ref().map(|s| (s.name.clone(), s.anonymous)),
                 });
             }
@@ -243,15 +283,18 @@ pub fn renderings(articles: &[ArticleReport], services: Services<'_>) -> Vec<Quo
     let mut out: Vec<QuotedStatement> = Vec::new();
     let mut refs: Vec<Unit> = Vec::new();
     for c in &clusters {
-        let Some(&ri) = c
-            .iter()
-            .max_by_key(|&&i| (units[i].words.len(), std::cmp::Reverse(i)))
-        else {
+        // The reference is the fullest quotation of the statement.
+        let Some(&ri) = c.iter().max_by_key(|&&i| {
+            (
+                units[i].quote_words.len(),
+                units[i].words.len(),
+                std::cmp::Reverse(i),
+            )
+        }) else {
             continue;
         };
         let reference = &units[ri];
         let ref_text = text_of(reference);
-        let ref_neg = negated(&ref_text);
         let mut renderings = Vec::new();
         let docs: BTreeSet<usize> = c.iter().map(|&i| units[i].doc).collect();
         for d in docs {
@@ -264,22 +307,20 @@ pub fn renderings(articles: &[ArticleReport], services: Services<'_>) -> Vec<Quo
             };
             let u = &units[ui];
             let t = text_of(u);
-            let (label, with_diff) = if u.words == reference.words {
-                (
-                    if u.partial {
-                        RenderingLabel::Partial
-                    } else {
-                        RenderingLabel::Verbatim
-                    },
-                    false,
-                )
-            } else if contained(&u.words, &reference.words) {
-                (RenderingLabel::Partial, false)
-            } else if negated(&t) != ref_neg {
-                (RenderingLabel::Inverted, true)
-            } else {
-                (RenderingLabel::Altered, true)
-            };
+            // Words as spoken are verbatim however short the quotation; a part of the fullest
+            // quotation is partial.
+            let (label, with_diff) =
+                if u.quote_words == reference.quote_words || u.words == reference.words {
+                    (RenderingLabel::Verbatim, false)
+                } else if contained(&u.words, &reference.words)
+                    || contained(&u.quote_words, &reference.quote_words)
+                {
+                    (RenderingLabel::Partial, false)
+                } else if inverts(&ref_text, &t) {
+                    (RenderingLabel::Inverted, true)
+                } else {
+                    (RenderingLabel::Altered, true)
+                };
             let a = &articles[d].document;
             renderings.push(Rendering {
                 evidence: Evidence::new(&a.id, &a.text, u.span),
@@ -468,7 +509,7 @@ fn add_paraphrases(
         }
         used.push((c.doc, c.span));
         let own = c.span.text(&a.text);
-        let inverted = c.ratio >= 0.6 && negated(own) != negated(&st.text);
+        let inverted = inverts(&st.text, own);
         let label = if inverted {
             RenderingLabel::Inverted
         } else {
@@ -499,6 +540,24 @@ mod tests {
         assert!(negated("The mayor does not put the crews first."));
         assert!(negated("We will not sign nor negotiate."));
         assert!(!negated("The board took the decision lightly."));
+    }
+
+    #[test]
+    fn inversion_needs_aligned_content_of_reversed_polarity() {
+        assert!(inverts(
+            "Passing this bill would increase the risk to families",
+            "Passing this bill would not increase the risk to families"
+        ));
+        // A negation in a part the other rendering drops inverts nothing.
+        assert!(!inverts(
+            "The mayor misled the council many times, and nothing came of it",
+            "The mayor misled the council many times"
+        ));
+        // Two different sentences that happen to differ in a negation are no rendering.
+        assert!(!inverts(
+            "We will not negotiate until the port reopens",
+            "Talks can go on once the port reopens, the union said"
+        ));
     }
 
     #[test]

@@ -63,7 +63,7 @@ fn unique(
     opposed: &HashSet<(usize, usize)>,
     entities: &[StoryEntity],
 ) -> Vec<Unique> {
-    let near = crate::conflicts::neighbours_of(al);
+    let near = &al.neighbours;
     let mut out = Vec::new();
     for (i, s) in al.stmts.iter().enumerate() {
         if al.group_of.get(i).copied().flatten().is_some() || s.part_of.is_some() {

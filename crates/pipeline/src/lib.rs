@@ -174,10 +174,11 @@ impl Pipeline {
     pub fn settings_markdown(&self) -> String {
         let name = |m: Option<&str>| m.map_or_else(|| "none".to_string(), |n| format!("`{n}`"));
         format!(
-            "Sentence model: {}; static tier: {}; judge: {}.",
+            "Sentence model: {}; static tier: {}; judge: {}.\n\n{}",
             name(self.embedder_name()),
             name(self.fast.as_deref().map(|e| e.name())),
             name(self.judge.as_deref().map(|j| j.name())),
+            crosscheck::tuning::TUNING.markdown(),
         )
     }
 

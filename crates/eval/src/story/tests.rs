@@ -276,7 +276,7 @@ fn scores_every_category_as_the_readme_prints_it() {
             "contradictions": {"total": 2, "found": 1, "reported": 2, "false_alarms": 1},
             "quotes": {"total": 2, "found": 2, "speaker_right": 1, "reported": 4,
                        "not_quotes": 1, "not_quotes_reported": 1},
-            "renderings": {"total": 3, "right": 1},
+            "renderings": {"total": 3, "right": 1, "inverted_reported": 0, "inverted_right": 0},
             "attributions": {"total": 3, "found": 2, "reported": 3},
             "first_reported_by": {"right": true},
             "entities": {"forms": 5, "resolved": 4, "flags": 1, "flags_found": 1,

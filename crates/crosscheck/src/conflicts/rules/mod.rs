@@ -1,0 +1,66 @@
+//! The conflict rules, one a file. Each has fixture texts and tests of its own beside it.
+
+mod certainty;
+mod value;
+
+pub use certainty::Certainty;
+pub use value::Values;
+
+use super::Rule;
+
+/// Every rule, in the order they run.
+pub fn all() -> [&'static dyn Rule; 2] {
+    [&Values, &Certainty]
+}
+
+/// Runs one rule over fictional articles, for the rules' tests.
+#[cfg(test)]
+pub(crate) fn run_rule(rule: &dyn Rule, texts: &[&str]) -> Vec<(String, String, String)> {
+    use crate::conflicts::{infos, Context};
+    let articles: Vec<model::ArticleReport> = texts
+        .iter()
+        .enumerate()
+        .map(|(i, t)| {
+            // One body block per paragraph, as ingest makes of plain text.
+            let mut blocks = Vec::new();
+            let mut at = 0;
+            for para in t.split("\n\n") {
+                blocks.push(model::Block {
+                    kind: model::BlockKind::Body,
+                    span: model::Span::new(at, at + para.len()),
+                    reason: String::new(),
+                });
+                at += para.len() + 2;
+            }
+            let doc = model::Document::plain(
+                &format!("{i:02}"),
+                &format!("{i:02}.txt"),
+                (*t).to_string(),
+                blocks,
+            );
+            let analysis = analyze::analyze(&doc);
+            model::ArticleReport {
+                document: doc,
+                analysis,
+            }
+        })
+        .collect();
+    let al = crate::align::align(&articles, crate::Services::default());
+    let infos = infos(&al);
+    let cx = Context {
+        al: &al,
+        infos: &infos,
+        tuning: &crate::tuning::TUNING,
+    };
+    let mut out = Vec::new();
+    rule.find(&cx, &mut out);
+    out.into_iter()
+        .map(|c| {
+            (
+                al.stmts[c.a].text.clone(),
+                al.stmts[c.b].text.clone(),
+                format!("{:?}: {} ({:.2})", c.kind, c.explanation, c.confidence),
+            )
+        })
+        .collect()
+}
