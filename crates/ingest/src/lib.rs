@@ -100,6 +100,29 @@ pub fn ingest_paths(paths: &[PathBuf], limits: &Limits) -> Ingested {
     out
 }
 
+/// Ingests inputs already in memory (an upload): each is a name, whose extension decides the
+/// format as for a file, and its bytes. Ids are made unique as for files.
+pub fn ingest_inputs(inputs: &[(String, Vec<u8>)], limits: &Limits) -> Ingested {
+    let mut out = Ingested::default();
+    let mut ids = HashSet::new();
+    for (name, bytes) in inputs {
+        if bytes.len() as u64 > limits.max_input_bytes {
+            out.diagnostics.push(Diagnostic::error(
+                name,
+                format!("too large: over {} bytes", limits.max_input_bytes),
+            ));
+            continue;
+        }
+        let (docs, diags) = ingest_bytes(Path::new(name), bytes, limits);
+        out.diagnostics.extend(diags);
+        for mut d in docs {
+            d.id = unique_id(&d.id, &mut ids);
+            out.documents.push(d);
+        }
+    }
+    out
+}
+
 /// Ingests one input already in memory. `path` names it (`-` for stdin) and its extension
 /// decides the format; without one, the bytes do.
 pub fn ingest_bytes(

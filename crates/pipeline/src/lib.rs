@@ -203,6 +203,21 @@ impl Pipeline {
         progress: &mut dyn FnMut(Progress),
     ) -> StoryReport {
         let ingested = ingest::ingest_paths(paths, &self.options.limits);
+        self.run_ingested(ingested, progress)
+    }
+
+    /// Analyses inputs already in memory (an upload) as one story: each a name, whose extension
+    /// decides the format as for a file, and its bytes.
+    pub fn run_inputs(&self, inputs: &[(String, Vec<u8>)]) -> StoryReport {
+        let ingested = ingest::ingest_inputs(inputs, &self.options.limits);
+        self.run_ingested(ingested, &mut |_| {})
+    }
+
+    fn run_ingested(
+        &self,
+        ingested: ingest::Ingested,
+        progress: &mut dyn FnMut(Progress),
+    ) -> StoryReport {
         progress(Progress::Ingested(ingested.documents.len()));
         let articles: Vec<ArticleReport> = ingested
             .documents

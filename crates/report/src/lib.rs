@@ -1,11 +1,13 @@
 //! Report: a [`model::StoryReport`] → JSON (versioned, described by `docs/report.schema.json`)
-//! or Markdown for people.
+//! Markdown, or a self-contained HTML page for people.
 //!
 //! Key decision: every text that comes from an article is escaped on the way out, so that no
 //! markup in a page can pass through into a report.
 
+mod html;
 mod markdown;
 
+pub use html::{content_security_policy, csp_hash, escape_html, render_html};
 pub use markdown::{escape_md, render_markdown};
 
 use model::StoryReport;
