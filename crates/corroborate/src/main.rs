@@ -381,7 +381,7 @@ fn eval_stories(
         fs::write(&path, &md).with_context(|| format!("cannot write {}", path.display()))?;
     }
     let text = match format {
-        Format::Md => md,
+        Format::Md | Format::Html => md,
         Format::Json => serde_json::to_string_pretty(&scores)?,
     };
     emit(&text, None)?;

@@ -215,7 +215,12 @@ pub fn render_html(r: &StoryReport) -> String {
     let diagnostics = diagnostics(r);
 
     let mut o = String::with_capacity(
-        r.articles.iter().map(|a| a.document.text.len()).sum::<usize>() * 2 + 64 * 1024,
+        r.articles
+            .iter()
+            .map(|a| a.document.text.len())
+            .sum::<usize>()
+            * 2
+            + 64 * 1024,
     );
     let _ = write!(
         o,
@@ -376,7 +381,10 @@ fn matrix(p: &mut Places) -> String {
         let title = if fact.dependence.is_empty() {
             String::new()
         } else {
-            format!(" title=\"not independent: {}\"", escape_html(&fact.dependence.join("; ")))
+            format!(
+                " title=\"not independent: {}\"",
+                escape_html(&fact.dependence.join("; "))
+            )
         };
         let _ = write!(
             o,
@@ -390,7 +398,9 @@ fn matrix(p: &mut Places) -> String {
             match cell {
                 Cell::States(anchor, also) => {
                     // Evidence outside its article's text (never expected) links to the fact.
-                    let href = anchor.clone().unwrap_or_else(|| format!("fact-{}", fact.id));
+                    let href = anchor
+                        .clone()
+                        .unwrap_or_else(|| format!("fact-{}", fact.id));
                     let also = also.map_or(String::new(), |n| {
                         format!(" <a class=\"also\" href=\"#c-{n}\" title=\"and says the opposite elsewhere\">✗ also contradicts</a>")
                     });
@@ -450,7 +460,11 @@ fn facts(p: &mut Places) -> String {
         }
         o.push_str("</ul>");
         for d in &fact.dependence {
-            let _ = write!(o, "<p class=\"dep\">not independent: {}</p>", escape_html(d));
+            let _ = write!(
+                o,
+                "<p class=\"dep\">not independent: {}</p>",
+                escape_html(d)
+            );
         }
         o.push_str("</article>");
     }
@@ -580,7 +594,10 @@ fn graph(p: &mut Places) -> String {
             .iter()
             .map(|e| {
                 let link = p.link(e, Kind::Other, "graph", "first reporter");
-                format!("<span class=\"outlet\">{}</span> {link}", escape_html(&p.outlet(&e.doc)))
+                format!(
+                    "<span class=\"outlet\">{}</span> {link}",
+                    escape_html(&p.outlet(&e.doc))
+                )
             })
             .collect();
         let _ = write!(
@@ -603,7 +620,10 @@ fn graph(p: &mut Places) -> String {
         let rt = position(&mut right, &a.source);
         *edges.entry((l, rt)).or_default() += 1;
     }
-    let first = f.first_reported_by.as_ref().map(|x| x.outlet.to_lowercase());
+    let first = f
+        .first_reported_by
+        .as_ref()
+        .map(|x| x.outlet.to_lowercase());
     let row = 30;
     let (lx, rx, w, node_w) = (8, 452, 720, 260);
     let h = row * left.len().max(right.len()) + 16;
@@ -744,7 +764,12 @@ fn others(p: &mut Places) -> String {
     let r = p.report;
     let f = &r.findings;
     let mut o = String::new();
-    section(&mut o, "more", "Framing, only in one outlet, missing from", "");
+    section(
+        &mut o,
+        "more",
+        "Framing, only in one outlet, missing from",
+        "",
+    );
     o.push_str("<h3>Framing</h3>");
     none_found(&mut o, f.framing.is_empty());
     o.push_str("<ul>");
@@ -761,7 +786,11 @@ fn others(p: &mut Places) -> String {
         let q = p.quote(&u.evidence, Kind::Other, &id, "only here");
         match &u.detail {
             Some(d) => {
-                let _ = write!(o, "<li id=\"{id}\">only this outlet names <b>{}</b>: {q}</li>", escape_html(d));
+                let _ = write!(
+                    o,
+                    "<li id=\"{id}\">only this outlet names <b>{}</b>: {q}</li>",
+                    escape_html(d)
+                );
             }
             None => {
                 let _ = write!(o, "<li id=\"{id}\">{q}</li>");
@@ -865,7 +894,11 @@ fn article_text(o: &mut String, p: &Places, i: usize, text: &str) {
 }
 
 fn back_links(o: &mut String, i: usize, span: &Span, refs: &BTreeSet<Referrer>) {
-    let _ = write!(o, "<span class=\"anc\" id=\"ev-{i}-{}-{}\">", span.start, span.end);
+    let _ = write!(
+        o,
+        "<span class=\"anc\" id=\"ev-{i}-{}-{}\">",
+        span.start, span.end
+    );
     // Strongest first, so that a conflict's link is never the one left out.
     let mut sorted: Vec<&Referrer> = refs.iter().collect();
     sorted.sort_by(|a, b| b.kind.cmp(&a.kind).then_with(|| a.target.cmp(&b.target)));
@@ -890,7 +923,12 @@ fn short_label(target: &str) -> &str {
 
 fn diagnostics(r: &StoryReport) -> String {
     let mut o = String::new();
-    section(&mut o, "diagnostics", "Diagnostics", "Problems met with the inputs.");
+    section(
+        &mut o,
+        "diagnostics",
+        "Diagnostics",
+        "Problems met with the inputs.",
+    );
     none_found(&mut o, r.diagnostics.is_empty());
     o.push_str("<ul class=\"diags\">");
     for d in &r.diagnostics {

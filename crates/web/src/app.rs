@@ -56,8 +56,12 @@ impl App {
             loopback_only: config.token.is_none(),
             max_parts: config.max_parts,
             max_body_bytes: config.max_body_bytes,
-            report_csp: header(report::content_security_policy()),
-            page_csp: header(pages::csp()),
+            // Only a header can forbid framing; the pages' meta elements cannot.
+            report_csp: header(format!(
+                "{}; frame-ancestors 'none'",
+                report::content_security_policy()
+            )),
+            page_csp: header(format!("{}; frame-ancestors 'none'", pages::csp())),
         });
         Self { config, state }
     }
@@ -169,7 +173,10 @@ async fn guard(State(s): State<Arc<AppState>>, req: Request, next: Next) -> Resp
         header::X_CONTENT_TYPE_OPTIONS,
         HeaderValue::from_static("nosniff"),
     );
-    h.insert(header::REFERRER_POLICY, HeaderValue::from_static("no-referrer"));
+    h.insert(
+        header::REFERRER_POLICY,
+        HeaderValue::from_static("no-referrer"),
+    );
     h.insert(header::X_FRAME_OPTIONS, HeaderValue::from_static("DENY"));
     if let Some(c) = set_cookie.and_then(|c| HeaderValue::from_str(&c).ok()) {
         h.insert(header::SET_COOKIE, c);
@@ -216,11 +223,7 @@ fn is_loopback_host(host: &str) -> bool {
 
 fn error(status: StatusCode, message: &str, json: bool) -> Response {
     if json {
-        (
-            status,
-            axum::Json(serde_json::json!({ "error": message })),
-        )
-            .into_response()
+        (status, axum::Json(serde_json::json!({ "error": message }))).into_response()
     } else {
         (status, html(pages::error(message))).into_response()
     }
@@ -395,7 +398,9 @@ async fn analyze_api(
                 .map(|a| (a.name, a.content.into_bytes()))
                 .collect(),
             Err(e) => {
-                let msg = format!("the JSON body is not {{\"articles\":[{{\"name\",\"content\"}}]}}: {e}");
+                let msg = format!(
+                    "the JSON body is not {{\"articles\":[{{\"name\",\"content\"}}]}}: {e}"
+                );
                 return error(StatusCode::BAD_REQUEST, &msg, true);
             }
         }
@@ -427,7 +432,11 @@ async fn analyze_api(
 async fn report_html(State(s): State<Arc<AppState>>, Path(id): Path<String>) -> Response {
     match s.cache.get(&id) {
         Some(r) => html(r.html.clone()),
-        None => error(StatusCode::NOT_FOUND, "no such report (reports are kept in memory, the oldest dropped first)", false),
+        None => error(
+            StatusCode::NOT_FOUND,
+            "no such report (reports are kept in memory, the oldest dropped first)",
+            false,
+        ),
     }
 }
 
@@ -445,12 +454,20 @@ async fn story_list(s: &Arc<AppState>, as_json: bool) -> Result<Vec<crate::Story
         return Err(error(StatusCode::NOT_FOUND, NO_STORE, as_json));
     }
     let state = s.clone();
-    let listed = tokio::task::spawn_blocking(move || state.store.as_ref().map(|st| st.list()))
-        .await;
+    let listed =
+        tokio::task::spawn_blocking(move || state.store.as_ref().map(|st| st.list())).await;
     match listed {
         Ok(Some(Ok(list))) => Ok(list),
-        Ok(Some(Err(e))) => Err(error(StatusCode::INTERNAL_SERVER_ERROR, &e.to_string(), as_json)),
-        _ => Err(error(StatusCode::INTERNAL_SERVER_ERROR, "the store failed", as_json)),
+        Ok(Some(Err(e))) => Err(error(
+            StatusCode::INTERNAL_SERVER_ERROR,
+            &e.to_string(),
+            as_json,
+        )),
+        _ => Err(error(
+            StatusCode::INTERNAL_SERVER_ERROR,
+            "the store failed",
+            as_json,
+        )),
     }
 }
 
@@ -492,8 +509,16 @@ async fn story(s: &Arc<AppState>, id: String, as_json: bool) -> Result<Arc<Rende
     match found {
         Ok(Some(Ok(Some(r)))) => Ok(r),
         Ok(Some(Ok(None))) => Err(error(StatusCode::NOT_FOUND, "no such story", as_json)),
-        Ok(Some(Err(e))) => Err(error(StatusCode::INTERNAL_SERVER_ERROR, &e.to_string(), as_json)),
-        _ => Err(error(StatusCode::INTERNAL_SERVER_ERROR, "the store failed", as_json)),
+        Ok(Some(Err(e))) => Err(error(
+            StatusCode::INTERNAL_SERVER_ERROR,
+            &e.to_string(),
+            as_json,
+        )),
+        _ => Err(error(
+            StatusCode::INTERNAL_SERVER_ERROR,
+            "the store failed",
+            as_json,
+        )),
     }
 }
 
@@ -517,10 +542,21 @@ mod tests {
 
     #[test]
     fn hosts_and_tokens() {
-        for h in ["localhost:8080", "127.0.0.1:1", "[::1]:80", "LOCALHOST", "127.0.0.1"] {
+        for h in [
+            "localhost:8080",
+            "127.0.0.1:1",
+            "[::1]:80",
+            "LOCALHOST",
+            "127.0.0.1",
+        ] {
             assert!(is_loopback_host(h), "{h}");
         }
-        for h in ["evil.example:8080", "10.0.0.1", "", "localhost.evil.example"] {
+        for h in [
+            "evil.example:8080",
+            "10.0.0.1",
+            "",
+            "localhost.evil.example",
+        ] {
             assert!(!is_loopback_host(h), "{h}");
         }
         assert!(same(b"abc", b"abc") && !same(b"abc", b"abd") && !same(b"abc", b"ab"));

@@ -185,7 +185,10 @@ mod tests {
             ..Config::default()
         };
         let err = open.clone().build(pipeline(), None).err();
-        assert!(matches!(err, Some(ConfigError::TokenRequired(_))), "{err:?}");
+        assert!(
+            matches!(err, Some(ConfigError::TokenRequired(_))),
+            "{err:?}"
+        );
         let weak = Config {
             token: Some("short".into()),
             ..open.clone()

@@ -24,13 +24,13 @@ mod ws {
     use std::io::{BufRead, BufReader, Read, Write};
     use std::net::TcpStream;
 
-    pub struct WebSocket {
+    pub(crate) struct WebSocket {
         reader: BufReader<TcpStream>,
         writer: TcpStream,
     }
 
     impl WebSocket {
-        pub fn connect(stream: TcpStream, host: &str, path: &str) -> std::io::Result<Self> {
+        pub(crate) fn connect(stream: TcpStream, host: &str, path: &str) -> std::io::Result<Self> {
             let mut writer = stream.try_clone()?;
             write!(
                 writer,
@@ -51,7 +51,7 @@ mod ws {
             Ok(Self { reader, writer })
         }
 
-        pub fn send(&mut self, text: &str) -> std::io::Result<()> {
+        pub(crate) fn send(&mut self, text: &str) -> std::io::Result<()> {
             let len = text.len();
             let mut frame = vec![0x81u8];
             // Client frames are masked; a zero mask leaves the payload as it is.
@@ -70,7 +70,7 @@ mod ws {
         }
 
         /// The next text message; control frames are skipped.
-        pub fn read(&mut self) -> std::io::Result<String> {
+        pub(crate) fn read(&mut self) -> std::io::Result<String> {
             let mut message = Vec::new();
             loop {
                 let mut head = [0u8; 2];
@@ -108,19 +108,25 @@ fn chromium() -> Option<PathBuf> {
     if let Some(p) = std::env::var_os("CHROMIUM") {
         return Some(PathBuf::from(p));
     }
-    ["/usr/bin/chromium", "/usr/bin/chromium-browser", "/usr/bin/google-chrome"]
-        .iter()
-        .map(PathBuf::from)
-        .find(|p| p.is_file())
+    [
+        "/usr/bin/chromium",
+        "/usr/bin/chromium-browser",
+        "/usr/bin/google-chrome",
+    ]
+    .iter()
+    .map(PathBuf::from)
+    .find(|p| p.is_file())
 }
 
 /// A headless Chromium and one page of it, over the browser's DevTools WebSocket.
 struct Browser {
     child: Child,
-    ws: WebSocket<TcpStream>,
+    ws: WebSocket,
     session: String,
     next_id: u64,
     events: Vec<Value>,
+    /// Page scripts are off: an awaited promise of the page would never settle.
+    scripts_off: bool,
     _profile: tempfile::TempDir,
 }
 
@@ -181,6 +187,7 @@ impl Browser {
             session: String::new(),
             next_id: 0,
             events: Vec::new(),
+            scripts_off: false,
             _profile: profile,
         };
         let target = b.call("Target.createTarget", json!({ "url": "about:blank" }));
@@ -231,8 +238,15 @@ impl Browser {
         self.events.clear();
         self.call("Page.navigate", json!({ "url": url }));
         let start = Instant::now();
-        while !self.events.iter().any(|e| e["method"] == "Page.loadEventFired") {
-            assert!(start.elapsed() < Duration::from_secs(60), "{url} did not load");
+        while !self
+            .events
+            .iter()
+            .any(|e| e["method"] == "Page.loadEventFired")
+        {
+            assert!(
+                start.elapsed() < Duration::from_secs(60),
+                "{url} did not load"
+            );
             self.read();
         }
     }
@@ -240,7 +254,7 @@ impl Browser {
     fn eval(&mut self, expr: &str) -> Value {
         let r = self.call(
             "Runtime.evaluate",
-            json!({ "expression": expr, "returnByValue": true }),
+            json!({ "expression": expr, "returnByValue": true, "awaitPromise": true }),
         );
         assert!(r.get("exceptionDetails").is_none(), "{expr}: {r}");
         r["result"]["value"].clone()
@@ -274,6 +288,11 @@ impl Browser {
 
     /// Lets a fragment navigation scroll before looking.
     fn settle(&mut self) {
+        if self.scripts_off {
+            // Fragment navigation scrolls during the click; reading a box flushes layout.
+            self.eval("document.documentElement.getBoundingClientRect().top");
+            return;
+        }
         self.eval("new Promise(r => requestAnimationFrame(() => requestAnimationFrame(r)))");
     }
 
@@ -329,7 +348,10 @@ fn check_report(b: &mut Browser, url: &str, name: &str) -> Vec<String> {
     );
     done.push("no script, image, handler or javascript: link of the input".to_string());
     let wide = b.eval("document.documentElement.scrollWidth - innerWidth");
-    assert!(wide.as_f64().unwrap_or(1.0) <= 0.0, "{name}: the page is {wide}px too wide");
+    assert!(
+        wide.as_f64().unwrap_or(1.0) <= 0.0,
+        "{name}: the page is {wide}px too wide"
+    );
     done.push("no wider than the window".to_string());
 
     let has_cell = b.eval("!!document.querySelector('td.cell.st a')");
@@ -359,14 +381,20 @@ fn check_report(b: &mut Browser, url: &str, name: &str) -> Vec<String> {
 
         // Keyboard: focus the first cell, move right then down, follow with Enter.
         b.eval("document.querySelector('td.cell').focus()");
-        let cols = b.eval("document.querySelector('table.matrix tbody tr').querySelectorAll('td.cell').length");
+        let cols = b.eval(
+            "document.querySelector('table.matrix tbody tr').querySelectorAll('td.cell').length",
+        );
         let rows = b.eval("document.querySelectorAll('table.matrix tbody tr').length");
         let want_col = if cols.as_u64() > Some(1) { 1 } else { 0 };
         let want_row = if rows.as_u64() > Some(1) { 1 } else { 0 };
         b.key("ArrowRight", 39);
         b.key("ArrowDown", 40);
         let at = b.eval("(() => { const td = document.activeElement; return [td.parentElement.sectionRowIndex, Array.prototype.indexOf.call(td.parentElement.querySelectorAll('td.cell'), td)]; })()");
-        assert_eq!(at, json!([want_row, want_col]), "{name}: arrow keys move the focus");
+        assert_eq!(
+            at,
+            json!([want_row, want_col]),
+            "{name}: arrow keys move the focus"
+        );
         let link = b.eval("(() => { const a = document.activeElement.querySelector('a'); return a ? a.getAttribute('href').slice(1) : ''; })()");
         if let Some(link) = link.as_str().filter(|l| !l.is_empty()) {
             let link = link.to_string();
@@ -384,11 +412,60 @@ fn check_report(b: &mut Browser, url: &str, name: &str) -> Vec<String> {
             .expect("a place link")
             .to_string();
         b.click("#conflicts a.loc, #quotes a.loc");
-        assert!(b.in_view(&target), "{name}: a finding's place link scrolls to it");
+        assert!(
+            b.in_view(&target),
+            "{name}: a finding's place link scrolls to it"
+        );
         done.push("a conflict's or quotation's place link scrolls to it".to_string());
     }
     let errors = b.errors();
-    assert!(errors.is_empty(), "{name}: console errors after clicking: {errors:#?}");
+    assert!(
+        errors.is_empty(),
+        "{name}: console errors after clicking: {errors:#?}"
+    );
+    done
+}
+
+/// The page without JavaScript: the matrix is there and its links still lead to the places.
+fn check_without_script(b: &mut Browser, url: &str, name: &str) -> Vec<String> {
+    let mut done = Vec::new();
+    b.call(
+        "Emulation.setScriptExecutionDisabled",
+        json!({ "value": true }),
+    );
+    b.scripts_off = true;
+    b.open(url);
+    // Our script gives every matrix cell a tabindex; without it none has one.
+    let state = b.eval("[document.querySelectorAll('td.cell[tabindex]').length, document.querySelectorAll('table.matrix td.cell').length, !!document.querySelector('#summary'), !!document.querySelector('#articles mark')]");
+    assert_eq!(state[0], json!(0), "{name}: scripts were not disabled");
+    assert_eq!(state[2], json!(true), "{name}: no summary without script");
+    if state[1].as_u64() > Some(0) {
+        done.push("without JavaScript: summary and matrix shown".to_string());
+    }
+    if b.eval("!!document.querySelector('td.cell.st a')") == json!(true) {
+        let target = b
+            .eval("document.querySelector('td.cell.st a').getAttribute('href').slice(1)")
+            .as_str()
+            .expect("a cell link")
+            .to_string();
+        b.click("td.cell.st a");
+        assert_eq!(
+            b.hash(),
+            target,
+            "{name}: without script, the cell navigates"
+        );
+        assert!(
+            b.in_view(&target),
+            "{name}: without script, the sentence is in view"
+        );
+        assert_eq!(state[3], json!(true), "{name}: highlighted places");
+        done.push("without JavaScript: a matrix cell click scrolls to its sentence".to_string());
+    }
+    b.call(
+        "Emulation.setScriptExecutionDisabled",
+        json!({ "value": false }),
+    );
+    b.scripts_off = false;
     done
 }
 
@@ -423,7 +500,9 @@ fn report_file(stories: &Path, out: &Path, name: &str) -> String {
 #[test]
 fn reports_work_in_chromium() {
     let Some(exe) = chromium() else {
-        eprintln!("skipping the browser test: no Chromium (apt-get install chromium, or set CHROMIUM)");
+        eprintln!(
+            "skipping the browser test: no Chromium (apt-get install chromium, or set CHROMIUM)"
+        );
         return;
     };
     let out = tempfile::tempdir().expect("temp dir");
@@ -436,13 +515,19 @@ fn reports_work_in_chromium() {
         .collect();
     stories.sort();
     for s in &stories {
-        let name = s.file_name().map(|n| n.to_string_lossy().into_owned()).unwrap_or_default();
+        let name = s
+            .file_name()
+            .map(|n| n.to_string_lossy().into_owned())
+            .unwrap_or_default();
         pages.push((name.clone(), report_file(s, out.path(), &name)));
     }
     let hostile = out.path().join("hostile");
     std::fs::create_dir(&hostile).expect("dir");
     hostile_story(&hostile);
-    pages.push(("hostile".into(), report_file(&hostile, out.path(), "hostile")));
+    pages.push((
+        "hostile".into(),
+        report_file(&hostile, out.path(), "hostile"),
+    ));
 
     let mut b = Browser::launch(&exe);
     for (name, url) in &pages {
@@ -453,6 +538,9 @@ fn reports_work_in_chromium() {
     let shown = b.eval("document.getElementById('articles').textContent");
     let shown = shown.as_str().expect("articles text");
     assert!(shown.contains("<script>window.__pwned=1</script>") && shown.contains("[U+202E]"));
+    let (name, url) = &pages[0];
+    let done = check_without_script(&mut b, url, name);
+    eprintln!("browser: {name}: {}", done.join("; "));
 
     // The web app's own page and a report it serves.
     let addr = common::start(web::Config::default());

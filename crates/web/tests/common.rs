@@ -54,7 +54,8 @@ impl Res {
 /// Sends one HTTP/1.1 request with `Connection: close` and reads the whole answer.
 pub fn request(addr: SocketAddr, head: &str, body: &[u8]) -> Res {
     let mut s = TcpStream::connect(addr).expect("connect");
-    s.set_read_timeout(Some(Duration::from_secs(120))).expect("timeout");
+    s.set_read_timeout(Some(Duration::from_secs(120)))
+        .expect("timeout");
     let head = if head.to_lowercase().contains("\r\nhost:") {
         head.to_string()
     } else {
@@ -91,8 +92,8 @@ pub fn request(addr: SocketAddr, head: &str, body: &[u8]) -> Res {
 fn dechunk(mut raw: &[u8]) -> Vec<u8> {
     let mut out = Vec::new();
     while let Some(eol) = raw.windows(2).position(|w| w == b"\r\n") {
-        let size = usize::from_str_radix(String::from_utf8_lossy(&raw[..eol]).trim(), 16)
-            .unwrap_or(0);
+        let size =
+            usize::from_str_radix(String::from_utf8_lossy(&raw[..eol]).trim(), 16).unwrap_or(0);
         if size == 0 {
             break;
         }

@@ -29,7 +29,9 @@ fn upload_then_read_the_report() {
     assert_eq!(json.body, res.body);
     let html = request(addr, &format!("GET /reports/{id} HTTP/1.1\r\n"), b"");
     assert_eq!(html.status, 200);
-    assert!(html.head.contains("content-security-policy: default-src 'none'"));
+    assert!(html
+        .head
+        .contains("content-security-policy: default-src 'none'"));
     assert!(html.head.contains("x-content-type-options: nosniff"));
     assert!(html.text().contains("<table class=\"matrix\">"));
 
@@ -59,7 +61,9 @@ fn the_form_uploads_files_and_pasted_text() {
     body.extend_from_slice(&article);
     body.extend_from_slice(b"\r\n--XyZ\r\nContent-Disposition: form-data; name=\"text\"\r\n\r\n");
     body.extend_from_slice(&article);
-    body.extend_from_slice(b"\r\n--XyZ\r\nContent-Disposition: form-data; name=\"text\"\r\n\r\n\r\n--XyZ--\r\n");
+    body.extend_from_slice(
+        b"\r\n--XyZ\r\nContent-Disposition: form-data; name=\"text\"\r\n\r\n\r\n--XyZ--\r\n",
+    );
     let res = request(
         addr,
         "POST /analyze HTTP/1.1\r\nContent-Type: multipart/form-data; boundary=XyZ\r\n",
@@ -74,7 +78,10 @@ fn the_form_uploads_files_and_pasted_text() {
         .to_string();
     let page = request(addr, &format!("GET {location} HTTP/1.1\r\n"), b"");
     assert_eq!(page.status, 200);
-    assert!(page.text().contains("2 articles"), "both the file and the pasted text");
+    assert!(
+        page.text().contains("2 articles"),
+        "both the file and the pasted text"
+    );
 }
 
 #[test]
@@ -87,7 +94,10 @@ fn guards_refuse_what_they_should() {
     let res = request(addr, "POST /api/v1/analyze?name=a.txt HTTP/1.1\r\n", &big);
     assert_eq!(res.status, 413, "oversize body");
     let rebinding = request(addr, "GET / HTTP/1.1\r\nHost: attacker.example\r\n", b"");
-    assert_eq!(rebinding.status, 421, "a non-loopback Host on a loopback server");
+    assert_eq!(
+        rebinding.status, 421,
+        "a non-loopback Host on a loopback server"
+    );
     let csrf = request(
         addr,
         "POST /api/v1/analyze?name=a.txt HTTP/1.1\r\nOrigin: http://attacker.example\r\n",
