@@ -11,6 +11,9 @@ mod prune;
 mod scan;
 
 use std::collections::HashMap;
+use std::path::{Path, PathBuf};
+
+use crate::Limits;
 
 /// The role of a paragraph of extracted text.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
@@ -115,6 +118,58 @@ pub fn extract(html: &str) -> ExtractedPage {
         language: m.lang.clone().or_else(|| m.og_locale.clone()),
         paragraphs,
     }
+}
+
+/// Extracts every HTML page of `paths` (files, folders walked for `.html`, `.htm`, `.xhtml`
+/// and their `.gz`, or `-` for stdin) in order, calling `each` with the page's name and its
+/// extraction, or why it could not be read. A file named on its own is read as HTML whatever
+/// its extension. Only one page is in memory at a time.
+pub fn extract_paths(
+    paths: &[PathBuf],
+    limits: &Limits,
+    mut each: impl FnMut(&str, Result<ExtractedPage, String>),
+) {
+    for p in paths {
+        if p.is_dir() {
+            let mut files = Vec::new();
+            let mut diags = Vec::new();
+            crate::walk(p, limits, &mut files, &mut diags);
+            for d in diags.iter().filter(|d| !matches!(d.severity, model::Severity::Info)) {
+                each(&d.source, Err(d.message.clone()));
+            }
+            for f in files.iter().filter(|f| is_html_name(f)) {
+                each(&f.display().to_string(), read_page(f, limits));
+            }
+        } else {
+            each(&p.display().to_string(), read_page(p, limits));
+        }
+    }
+}
+
+fn is_html_name(path: &Path) -> bool {
+    let lower = path.to_string_lossy().to_lowercase();
+    let name = lower.trim_end_matches(".gz");
+    [".html", ".htm", ".xhtml"].iter().any(|e| name.ends_with(e))
+}
+
+/// Reads one page (`-` is stdin; `.gz` is gunzipped), capped as `limits` say, and extracts it.
+fn read_page(path: &Path, limits: &Limits) -> Result<ExtractedPage, String> {
+    let name = path.display().to_string();
+    let bytes = if name == "-" {
+        crate::read_capped(std::io::stdin().lock(), limits.max_input_bytes, &name)?
+    } else {
+        let file = std::fs::File::open(path).map_err(|e| format!("cannot open: {e}"))?;
+        crate::read_capped(file, limits.max_input_bytes, &name)?
+    };
+    let bytes = if name.to_lowercase().ends_with(".gz") {
+        crate::gunzip(&bytes, limits.max_decompressed_bytes)?
+    } else {
+        bytes
+    };
+    if bytes.iter().take(8192).any(|&b| b == 0) {
+        return Err("binary file (NUL bytes): not HTML".into());
+    }
+    Ok(extract(&String::from_utf8_lossy(&bytes)))
 }
 
 /// `s` cut to at most `max` bytes at a character boundary.
