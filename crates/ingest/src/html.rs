@@ -6,6 +6,7 @@
 //! it has capped, so the library parses less and cannot recurse deeply. Metadata is read by
 //! our own tag scanner ([`meta`]), which also keeps JSON-LD publisher names the library drops.
 
+mod furniture;
 mod meta;
 mod prune;
 mod scan;
@@ -83,13 +84,16 @@ pub fn extract(html: &str) -> ExtractedPage {
         std::panic::catch_unwind(|| rs_trafilatura::extract_with_options(&pruned, &options))
             .ok()
             .and_then(Result::ok);
-    let (paragraphs, lib_meta) = match result {
+    let (mut paragraphs, lib_meta) = match result {
         Some(r) => (
             paragraphs(&r.content_text, r.content_html.as_deref()),
             Some(r.metadata),
         ),
         None => (Vec::new(), None),
     };
+    if !paragraphs.is_empty() {
+        furniture::Furniture::of(&pruned).filter(&mut paragraphs);
+    }
     let lib = lib_meta.unwrap_or_default();
     let nonempty = |s: Option<String>| s.map(|s| scan::collapse_ws(&s)).filter(|s| !s.is_empty());
     let byline = if m.ld_authors.is_empty() {
@@ -188,6 +192,7 @@ fn truncate(s: &str, max: usize) -> &str {
 /// element had in the library's HTML: `h1`–`h6` are headings, `figcaption` captions.
 fn paragraphs(text: &str, html: Option<&str>) -> Vec<Paragraph> {
     let roles = html.map(roles).unwrap_or_default();
+    let mut total = 0usize;
     text.lines()
         .map(scan::collapse_ws)
         // A line with no letter or digit is markup debris, not text.
@@ -195,6 +200,11 @@ fn paragraphs(text: &str, html: Option<&str>) -> Vec<Paragraph> {
         .map(|t| Paragraph {
             kind: roles.get(&t).copied().unwrap_or(ParagraphKind::Text),
             text: t,
+        })
+        // The same bound as for plain text: paragraphs past it are left out.
+        .take_while(|p| {
+            total += p.text.len() + 2;
+            total <= crate::MAX_TEXT_BYTES
         })
         .collect()
 }
