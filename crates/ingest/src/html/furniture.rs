@@ -180,8 +180,7 @@ pub(crate) fn ranges(html: &str) -> Vec<(usize, usize)> {
                 }
                 last_end = end;
                 in_raw = matches!(name.as_ref(), "script" | "style" | "textarea");
-                if is_flat(&name) || attrs.trim_end().ends_with('/') || stack.len() >= MAX_TRACKED
-                {
+                if is_flat(&name) || attrs.trim_end().ends_with('/') || stack.len() >= MAX_TRACKED {
                     continue;
                 }
                 let marked = !is_wrapper(&name)
@@ -358,9 +357,9 @@ impl Furniture {
     /// Where the gram `g` is seen: `None` when nowhere, `Some(Some(range))` when only inside
     /// furniture, `Some(None)` when outside.
     fn place(&self, g: u64) -> Option<Option<usize>> {
-        self.grams.get(&g).map(|&(range, inside, outside)| {
-            (inside > 0 && outside == 0).then_some(range)
-        })
+        self.grams
+            .get(&g)
+            .map(|&(range, inside, outside)| (inside > 0 && outside == 0).then_some(range))
     }
 
     /// For each word of `paragraph` (split at single spaces), the furniture range it lies in:
@@ -469,7 +468,8 @@ mod tests {
 
     #[test]
     fn a_large_container_is_not_furniture() {
-        let html = r#"<body><div class="share-zone"><p>The whole article is here.</p></div></body>"#;
+        let html =
+            r#"<body><div class="share-zone"><p>The whole article is here.</p></div></body>"#;
         assert!(ranges(html).is_empty());
         assert!(!Furniture::of(html).contains("The whole article is here."));
     }
