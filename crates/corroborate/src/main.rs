@@ -422,19 +422,21 @@ fn extract(paths: &[PathBuf], format: ExtractFormat) -> Result<ExitCode> {
         let line = match format {
             ExtractFormat::Txt if ok > 1 => format!("\n{}\n", page.main_text()),
             ExtractFormat::Txt => format!("{}\n", page.main_text()),
-            ExtractFormat::Json => serde_json::json!({
-                "source": source,
-                "title": page.title,
-                "author": page.byline,
-                "date": page.published,
-                "site_name": page.site_name,
-                "publisher": page.publisher,
-                "url": page.canonical_url,
-                "language": page.language,
-                "text": page.main_text(),
-            })
-            .to_string()
-                + "\n",
+            ExtractFormat::Json => {
+                serde_json::json!({
+                    "source": source,
+                    "title": page.title,
+                    "author": page.byline,
+                    "date": page.published,
+                    "site_name": page.site_name,
+                    "publisher": page.publisher,
+                    "url": page.canonical_url,
+                    "language": page.language,
+                    "text": page.main_text(),
+                })
+                .to_string()
+                    + "\n"
+            }
         };
         if result.is_ok() {
             result = out.write_all(line.as_bytes());
