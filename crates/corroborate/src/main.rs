@@ -19,6 +19,7 @@ Examples:
   corroborate eval story ../shared/stories/cyber-pause --format json
   corroborate eval stories ../shared/stories/basil-dev --no-model
   corroborate eval extraction ../shared/data/article-extraction-benchmark
+  corroborate extract page.html --format json          main text and metadata of pages
   corroborate models fetch                             install the sentence model (needs pip)
   corroborate analyze DIR --judge rules                let the rule judge veto conflicts
   corroborate analyze DIR --format html -o report.html one self-contained page
@@ -52,6 +53,16 @@ enum Command {
         output: Option<PathBuf>,
         #[command(flatten)]
         model: ModelArgs,
+    },
+    /// Extract the main text and metadata (title, author, date, site name, canonical URL,
+    /// language) of HTML pages: files, folders (.html, .htm, .xhtml, also .gz), or `-` for stdin.
+    Extract {
+        /// Inputs: files, folders (read recursively, sorted), or `-` for stdin.
+        #[arg(required = true)]
+        paths: Vec<PathBuf>,
+        /// `txt`: the main text of each page; `json`: one JSON object per page and line.
+        #[arg(long, value_enum, default_value = "txt")]
+        format: ExtractFormat,
     },
     /// Score the engine against gold data.
     Eval {
@@ -116,9 +127,10 @@ enum EvalCommand {
         #[command(flatten)]
         model: ModelArgs,
     },
-    /// Score the HTML extractor on the article-extraction benchmark folder.
+    /// Score the HTML extractor on a benchmark folder: the article-extraction benchmark
+    /// (ground-truth.json) or trafilatura's snippet pages (evaldata.json).
     Extraction {
-        /// The benchmark folder (html/*.html.gz and ground-truth.json).
+        /// The benchmark folder (html/*.html.gz and ground-truth.json or evaldata.json).
         dir: PathBuf,
         /// Output format; Markdown on a terminal, JSON when piped.
         #[arg(long, value_enum)]
@@ -187,6 +199,14 @@ enum ModelsCommand {
 }
 
 #[derive(Clone, Copy, Debug, PartialEq, Eq, ValueEnum)]
+enum ExtractFormat {
+    /// The main text, pages separated by a blank line.
+    Txt,
+    /// One JSON object per page and line.
+    Json,
+}
+
+#[derive(Clone, Copy, Debug, PartialEq, Eq, ValueEnum)]
 enum Format {
     /// Markdown, for people.
     Md,
@@ -246,6 +266,7 @@ fn run(cli: Cli) -> Result<ExitCode> {
         } => eval_extraction(&dir, default_format(format)),
         Command::Serve(args) => serve(args),
         Command::Models { what } => models(what),
+        Command::Extract { paths, format } => extract(&paths, format),
     }
 }
 
@@ -393,13 +414,18 @@ fn eval_stories(
 }
 
 fn eval_extraction(dir: &Path, format: Format) -> Result<ExitCode> {
-    let r = eval::extraction::run(dir)
+    use eval::extraction::AnyReport;
+    let r = eval::extraction::run_dir(dir)
         .with_context(|| format!("scoring extraction on {}", dir.display()))?;
-    let text = match format {
-        Format::Json => serde_json::to_string(&r)?,
-        Format::Md | Format::Html => format!(
+    let text = match (format, &r) {
+        (Format::Json, _) => serde_json::to_string(&r)?,
+        (Format::Md | Format::Html, AnyReport::Shingles(r)) => format!(
             "| pages | precision | recall | F1 | pages/s (1 thread) |\n|---|---|---|---|---|\n| {} | {:.3} | {:.3} | {:.3} | {:.0} |",
             r.pages, r.precision, r.recall, r.f1, r.pages_per_s
+        ),
+        (Format::Md | Format::Html, AnyReport::Snippets(r)) => format!(
+            "| pages | snippets | precision | recall | F1 | accuracy | pages/s (1 thread) |\n|---|---|---|---|---|---|---|\n| {} | {} | {:.3} | {:.3} | {:.3} | {:.3} | {:.0} |",
+            r.pages, r.tp + r.fn_ + r.fp + r.tn, r.precision, r.recall, r.f1, r.accuracy, r.pages_per_s
         ),
     };
     emit(&text, None)?;
@@ -429,6 +455,53 @@ fn serve(args: ServeArgs) -> Result<ExitCode> {
     let app = config.build(args.model.options().build()?, None)?;
     app.serve(|addr| eprintln!("corroborate: serving on http://{addr}/"))?;
     Ok(ExitCode::SUCCESS)
+}
+
+/// `corroborate extract`: pages in, main text or JSON Lines out; a page that cannot be read is
+/// reported on stderr and the run goes on (exit 1 when no page could be read).
+fn extract(paths: &[PathBuf], format: ExtractFormat) -> Result<ExitCode> {
+    let mut out = std::io::BufWriter::new(std::io::stdout().lock());
+    let (mut ok, mut failed) = (0usize, 0usize);
+    let mut result = Ok(());
+    ingest::html::extract_paths(paths, &ingest::Limits::default(), |source, page| {
+        let page = match page {
+            Ok(p) => p,
+            Err(msg) => {
+                eprintln!("corroborate: {source}: {msg}");
+                failed += 1;
+                return;
+            }
+        };
+        ok += 1;
+        let line = match format {
+            ExtractFormat::Txt if ok > 1 => format!("\n{}\n", page.main_text()),
+            ExtractFormat::Txt => format!("{}\n", page.main_text()),
+            ExtractFormat::Json => {
+                serde_json::json!({
+                    "source": source,
+                    "title": page.title,
+                    "author": page.byline,
+                    "date": page.published,
+                    "site_name": page.site_name,
+                    "publisher": page.publisher,
+                    "url": page.canonical_url,
+                    "language": page.language,
+                    "text": page.main_text(),
+                })
+                .to_string()
+                    + "\n"
+            }
+        };
+        if result.is_ok() {
+            result = out.write_all(line.as_bytes());
+        }
+    });
+    result.and_then(|()| out.flush())?;
+    Ok(if ok == 0 && failed > 0 {
+        ExitCode::from(1)
+    } else {
+        ExitCode::SUCCESS
+    })
 }
 
 fn models(what: ModelsCommand) -> Result<ExitCode> {

@@ -1,6 +1,10 @@
-//! The article-extraction benchmark: its metric and a runner for our HTML extractor.
+//! Two extraction benchmarks, their metrics and runners for our HTML extractor: the
+//! article-extraction benchmark (`ground-truth.json`, word 4-gram shingles) and trafilatura's
+//! evaluation pages (`evaldata.json`, snippets that must be kept or dropped). [`run_dir`] tells
+//! them apart by those files.
 //!
-//! The metric is the one of the public benchmark (word 4-gram shingles): per page, tokens are
+//! The shingle metric is
+//! the one of the public benchmark (word 4-gram shingles): per page, tokens are
 //! the maximal runs of Unicode word characters (`\w+`, case kept); shingles are the
 //! consecutive 4-token tuples counted as a multiset (a text of fewer than 4 tokens gives one
 //! shingle of all its tokens, an empty text none). Precision and recall are averaged over
@@ -350,6 +354,134 @@ pub fn run_with_pages(dir: &Path) -> Result<(ExtractionReport, Vec<PageResult>),
     Ok((report, pages))
 }
 
+/// Scores of the snippet benchmark: per page, each `with` snippet found in our main text is a
+/// true positive (else a false negative), each `without` snippet found a false positive (else
+/// a true negative); the counts are summed over pages.
+#[derive(Clone, Debug, PartialEq, Serialize)]
+pub struct SnippetReport {
+    /// Pages scored.
+    pub pages: usize,
+    /// Snippets kept that should be.
+    pub tp: u64,
+    /// Snippets dropped that should be kept.
+    pub fn_: u64,
+    /// Snippets kept that should be dropped.
+    pub fp: u64,
+    /// Snippets dropped that should be.
+    pub tn: u64,
+    /// TP / (TP + FP).
+    pub precision: f64,
+    /// TP / (TP + FN).
+    pub recall: f64,
+    /// Harmonic mean of `precision` and `recall`.
+    pub f1: f64,
+    /// (TP + TN) / all snippets.
+    pub accuracy: f64,
+    /// Pages per second of `ingest::html::extract` alone, single-threaded.
+    pub pages_per_s: f64,
+}
+
+/// One page of the snippet benchmark.
+#[derive(Clone, Debug, Deserialize)]
+pub struct SnippetPage {
+    /// The page file, under `html/`.
+    pub file: String,
+    /// Snippets the main text must contain.
+    #[serde(default)]
+    pub with: Vec<String>,
+    /// Snippets the main text must not contain.
+    #[serde(default)]
+    pub without: Vec<String>,
+}
+
+/// Counts of one page: (TP, FN, FP, TN).
+pub fn snippet_counts(page: &SnippetPage, text: &str) -> [u64; 4] {
+    let kept = |s: &String| text.contains(s.as_str());
+    let tp = page.with.iter().filter(|s| kept(s)).count() as u64;
+    let fp = page.without.iter().filter(|s| kept(s)).count() as u64;
+    [
+        tp,
+        page.with.len() as u64 - tp,
+        fp,
+        page.without.len() as u64 - fp,
+    ]
+}
+
+/// Reads `evaldata.json`: `{url: {file, with, without}}`, in URL order.
+pub fn load_snippets(path: &Path) -> Result<BTreeMap<String, SnippetPage>, EvalError> {
+    let bytes = crate::read_capped(path, MAX_JSON_BYTES)?;
+    serde_json::from_slice(&bytes).map_err(|source| EvalError::Json {
+        path: path.to_path_buf(),
+        source,
+    })
+}
+
+/// Runs [`ingest::html::extract`] over a snippet benchmark folder (`evaldata.json`,
+/// `html/<file>`) and scores its `main_text()`.
+pub fn run_snippets(dir: &Path) -> Result<SnippetReport, EvalError> {
+    let data_path = dir.join("evaldata.json");
+    let data = load_snippets(&data_path)?;
+    if data.is_empty() {
+        return Err(EvalError::Empty { path: data_path });
+    }
+    let mut sums = [0u64; 4];
+    let mut total = Duration::ZERO;
+    for page in data.values() {
+        let html = read_page(&dir.join("html").join(&page.file))?;
+        let start = Instant::now();
+        let text = ingest::html::extract(&html).main_text();
+        total += start.elapsed();
+        for (s, c) in sums.iter_mut().zip(snippet_counts(page, &text)) {
+            *s += c;
+        }
+    }
+    let [tp, fn_, fp, tn] = sums;
+    let ratio = |a: u64, b: u64| if b == 0 { 0.0 } else { a as f64 / b as f64 };
+    let precision = ratio(tp, tp + fp);
+    let recall = ratio(tp, tp + fn_);
+    let secs = total.as_secs_f64();
+    Ok(SnippetReport {
+        pages: data.len(),
+        tp,
+        fn_,
+        fp,
+        tn,
+        precision,
+        recall,
+        f1: if precision + recall == 0.0 {
+            0.0
+        } else {
+            2.0 * precision * recall / (precision + recall)
+        },
+        accuracy: ratio(tp + tn, tp + fn_ + fp + tn),
+        pages_per_s: if secs > 0.0 {
+            data.len() as f64 / secs
+        } else {
+            0.0
+        },
+    })
+}
+
+/// The report of either benchmark.
+#[derive(Clone, Debug, PartialEq, Serialize)]
+#[serde(untagged)]
+pub enum AnyReport {
+    /// The article-extraction benchmark.
+    Shingles(ExtractionReport),
+    /// The snippet benchmark.
+    Snippets(SnippetReport),
+}
+
+/// Runs the benchmark in `dir`: the snippet one when it holds `evaldata.json`, else the
+/// article-extraction one.
+pub fn run_dir(dir: &Path) -> Result<AnyReport, EvalError> {
+    if dir.join("evaldata.json").is_file() {
+        run_snippets(dir).map(AnyReport::Snippets)
+    } else {
+        run(dir).map(AnyReport::Shingles)
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -471,6 +603,20 @@ mod tests {
             .map(|o| o.keys().collect())
             .unwrap_or_default();
         assert_eq!(keys, ["f1", "pages", "pages_per_s", "precision", "recall"]);
+    }
+
+    #[test]
+    fn snippet_counts_by_substring() {
+        let page = SnippetPage {
+            file: String::new(),
+            with: vec!["kept text".into(), "lost text".into()],
+            without: vec!["Share this".into(), "Menu".into()],
+        };
+        assert_eq!(
+            snippet_counts(&page, "Some kept text here.\n\nShare this"),
+            [1, 1, 1, 1]
+        );
+        assert_eq!(snippet_counts(&page, ""), [0, 2, 0, 2]);
     }
 
     #[test]

@@ -6,11 +6,15 @@
 //! it has capped, so the library parses less and cannot recurse deeply. Metadata is read by
 //! our own tag scanner ([`meta`]), which also keeps JSON-LD publisher names the library drops.
 
+mod furniture;
 mod meta;
 mod prune;
 mod scan;
 
 use std::collections::HashMap;
+use std::path::{Path, PathBuf};
+
+use crate::Limits;
 
 /// The role of a paragraph of extracted text.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
@@ -80,13 +84,17 @@ pub fn extract(html: &str) -> ExtractedPage {
         std::panic::catch_unwind(|| rs_trafilatura::extract_with_options(&pruned, &options))
             .ok()
             .and_then(Result::ok);
-    let (paragraphs, lib_meta) = match result {
+    let (mut paragraphs, lib_meta) = match result {
         Some(r) => (
             paragraphs(&r.content_text, r.content_html.as_deref()),
             Some(r.metadata),
         ),
         None => (Vec::new(), None),
     };
+    if !paragraphs.is_empty() {
+        furniture::Furniture::of(&pruned).filter(&mut paragraphs);
+        trim_edges(&mut paragraphs);
+    }
     let lib = lib_meta.unwrap_or_default();
     let nonempty = |s: Option<String>| s.map(|s| scan::collapse_ws(&s)).filter(|s| !s.is_empty());
     let byline = if m.ld_authors.is_empty() {
@@ -117,6 +125,93 @@ pub fn extract(html: &str) -> ExtractedPage {
     }
 }
 
+/// A leading paragraph shorter than this (in characters) is page furniture: a date line,
+/// a section name, a breadcrumb.
+const MIN_LEADING_CHARS: usize = 20;
+
+/// A trailing paragraph shorter than this is page furniture: "Tags:", a source line, a
+/// "read more" heading, a share prompt.
+const MIN_TRAILING_CHARS: usize = 50;
+
+/// Drops short paragraphs at the start, then short ones and headings at the end, keeping at
+/// least one. Measured on both benchmarks (eval/reports/extraction.md): on trafilatura's 500
+/// pages it drops 45 of 218 kept boilerplate snippets for 9 of 1,361 kept text snippets, and
+/// it raises the article benchmark's F1; the thresholds sit on a plateau (±5 characters moves
+/// either F1 by less than 0.002).
+fn trim_edges(paragraphs: &mut Vec<Paragraph>) {
+    let short = |p: &Paragraph, min: usize| p.text.chars().count() < min;
+    let lead = paragraphs
+        .iter()
+        .take(paragraphs.len().saturating_sub(1))
+        .take_while(|p| short(p, MIN_LEADING_CHARS))
+        .count();
+    paragraphs.drain(..lead);
+    while paragraphs.len() > 1
+        && paragraphs
+            .last()
+            .is_some_and(|p| p.kind == ParagraphKind::Heading || short(p, MIN_TRAILING_CHARS))
+    {
+        paragraphs.pop();
+    }
+}
+
+/// Extracts every HTML page of `paths` (files, folders walked for `.html`, `.htm`, `.xhtml`
+/// and their `.gz`, or `-` for stdin) in order, calling `each` with the page's name and its
+/// extraction, or why it could not be read. A file named on its own is read as HTML whatever
+/// its extension. Only one page is in memory at a time.
+pub fn extract_paths(
+    paths: &[PathBuf],
+    limits: &Limits,
+    mut each: impl FnMut(&str, Result<ExtractedPage, String>),
+) {
+    for p in paths {
+        if p.is_dir() {
+            let mut files = Vec::new();
+            let mut diags = Vec::new();
+            crate::walk(p, limits, &mut files, &mut diags);
+            for d in diags
+                .iter()
+                .filter(|d| !matches!(d.severity, model::Severity::Info))
+            {
+                each(&d.source, Err(d.message.clone()));
+            }
+            for f in files.iter().filter(|f| is_html_name(f)) {
+                each(&f.display().to_string(), read_page(f, limits));
+            }
+        } else {
+            each(&p.display().to_string(), read_page(p, limits));
+        }
+    }
+}
+
+fn is_html_name(path: &Path) -> bool {
+    let lower = path.to_string_lossy().to_lowercase();
+    let name = lower.trim_end_matches(".gz");
+    [".html", ".htm", ".xhtml"]
+        .iter()
+        .any(|e| name.ends_with(e))
+}
+
+/// Reads one page (`-` is stdin; `.gz` is gunzipped), capped as `limits` say, and extracts it.
+fn read_page(path: &Path, limits: &Limits) -> Result<ExtractedPage, String> {
+    let name = path.display().to_string();
+    let bytes = if name == "-" {
+        crate::read_capped(std::io::stdin().lock(), limits.max_input_bytes, &name)?
+    } else {
+        let file = std::fs::File::open(path).map_err(|e| format!("cannot open: {e}"))?;
+        crate::read_capped(file, limits.max_input_bytes, &name)?
+    };
+    let bytes = if name.to_lowercase().ends_with(".gz") {
+        crate::gunzip(&bytes, limits.max_decompressed_bytes)?
+    } else {
+        bytes
+    };
+    if bytes.iter().take(8192).any(|&b| b == 0) {
+        return Err("binary file (NUL bytes): not HTML".into());
+    }
+    Ok(extract(&String::from_utf8_lossy(&bytes)))
+}
+
 /// `s` cut to at most `max` bytes at a character boundary.
 fn truncate(s: &str, max: usize) -> &str {
     if s.len() <= max {
@@ -133,6 +228,7 @@ fn truncate(s: &str, max: usize) -> &str {
 /// element had in the library's HTML: `h1`–`h6` are headings, `figcaption` captions.
 fn paragraphs(text: &str, html: Option<&str>) -> Vec<Paragraph> {
     let roles = html.map(roles).unwrap_or_default();
+    let mut total = 0usize;
     text.lines()
         .map(scan::collapse_ws)
         // A line with no letter or digit is markup debris, not text.
@@ -140,6 +236,11 @@ fn paragraphs(text: &str, html: Option<&str>) -> Vec<Paragraph> {
         .map(|t| Paragraph {
             kind: roles.get(&t).copied().unwrap_or(ParagraphKind::Text),
             text: t,
+        })
+        // The same bound as for plain text: paragraphs past it are left out.
+        .take_while(|p| {
+            total += p.text.len() + 2;
+            total <= crate::MAX_TEXT_BYTES
         })
         .collect()
 }
@@ -360,6 +461,39 @@ mod tests {
             matches!(joined, Ok(Ok(_))),
             "extract failed on deep nesting"
         );
+    }
+
+    #[test]
+    fn short_edges_are_trimmed() {
+        let para = |kind, text: &str| Paragraph {
+            kind,
+            text: text.to_string(),
+        };
+        let long = "A paragraph long enough to be running text of the article itself.";
+        let mut ps = vec![
+            para(ParagraphKind::Text, "Home"),
+            para(ParagraphKind::Text, long),
+            para(ParagraphKind::Text, "Short middle line"),
+            para(ParagraphKind::Text, long),
+            para(
+                ParagraphKind::Heading,
+                "A heading of more than fifty characters at the very end",
+            ),
+            para(ParagraphKind::Text, "Tags:"),
+        ];
+        trim_edges(&mut ps);
+        let texts: Vec<&str> = ps.iter().map(|p| p.text.as_str()).collect();
+        assert_eq!(texts, [long, "Short middle line", long]);
+        // One paragraph is always kept.
+        let mut one = vec![
+            para(ParagraphKind::Text, "Tiny"),
+            para(ParagraphKind::Text, "x"),
+        ];
+        trim_edges(&mut one);
+        assert_eq!(one.len(), 1);
+        let mut none: Vec<Paragraph> = Vec::new();
+        trim_edges(&mut none);
+        assert!(none.is_empty());
     }
 
     #[test]

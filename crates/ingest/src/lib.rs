@@ -40,6 +40,37 @@ impl Default for Limits {
     }
 }
 
+/// Longest article text kept, in bytes (the longest news articles are a tenth of it); the rest
+/// is cut at a line or character boundary, so that one huge input cannot cost the run more
+/// than an article of this size.
+pub const MAX_TEXT_BYTES: usize = 1 << 20;
+
+/// `text` cut to [`MAX_TEXT_BYTES`], with a warning for `source` when it was cut.
+fn capped_text(mut text: String, source: &str, diags: &mut Vec<Diagnostic>) -> String {
+    if text.len() <= MAX_TEXT_BYTES {
+        return text;
+    }
+    let mut end = MAX_TEXT_BYTES;
+    while !text.is_char_boundary(end) {
+        end -= 1;
+    }
+    // Prefer the end of a line, when one is in the last quarter.
+    if let Some(nl) = text.get(..end).and_then(|t| t.rfind('\n')) {
+        if nl >= end / 4 * 3 {
+            end = nl;
+        }
+    }
+    text.truncate(end);
+    diags.push(Diagnostic::warning(
+        source,
+        format!(
+            "text longer than {} MiB: the rest is left out",
+            MAX_TEXT_BYTES >> 20
+        ),
+    ));
+    text
+}
+
 /// Documents and the problems met reading them.
 #[derive(Clone, Debug, Default)]
 pub struct Ingested {
@@ -176,7 +207,10 @@ pub fn ingest_bytes(
     let stem = file_stem(path);
     let format = format_of(&lower, &text);
     let docs = match format {
-        Format::Text => vec![text_document(&stem, &name, text, SourceFormat::Text)],
+        Format::Text => {
+            let text = capped_text(text, &name, &mut diags);
+            vec![text_document(&stem, &name, text, SourceFormat::Text)]
+        }
         Format::Html => vec![html_document(&stem, &name, &text, None)],
         Format::Jsonl => {
             let (docs, d) = jsonl_documents(&name, &text, limits);
@@ -541,7 +575,8 @@ fn jsonl_documents(name: &str, text: &str, _limits: &Limits) -> (Vec<Document>, 
             _ => format!("{}-{}", file_stem(Path::new(name)), n + 1),
         };
         let doc = if let Some(body) = rec.text.as_deref().filter(|t| !t.trim().is_empty()) {
-            let mut d = text_document(&id, &source, body.to_string(), SourceFormat::Jsonl);
+            let body = capped_text(body.to_string(), &source, &mut diags);
+            let mut d = text_document(&id, &source, body, SourceFormat::Jsonl);
             if let Some(o) = rec.outlet.clone() {
                 d.outlet = Outlet {
                     name: o,

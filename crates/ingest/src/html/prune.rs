@@ -9,7 +9,7 @@ pub(crate) const MAX_DEPTH: usize = 256;
 
 /// Elements that never have content, or whose end tag is optional and that close
 /// themselves when a sibling starts: they do not deepen the tree the way the scan counts.
-fn is_flat(name: &str) -> bool {
+pub(crate) fn is_flat(name: &str) -> bool {
     matches!(
         name,
         "area"
