@@ -8,8 +8,33 @@
 //! story's dates (when both have dates).
 
 use std::collections::{BTreeSet, HashMap};
+use std::hash::{BuildHasherDefault, Hasher};
 
 use crate::features::Features;
+
+/// A hasher for keys that are already well-mixed 64-bit hashes (terms, story ids): it keeps
+/// the key. Unlike the standard randomly seeded one, it iterates the same way on every run,
+/// so float sums over a map are the same on every run too.
+#[derive(Clone, Copy, Debug, Default)]
+pub struct KeyHasher(u64);
+
+impl Hasher for KeyHasher {
+    fn finish(&self) -> u64 {
+        self.0
+    }
+    fn write(&mut self, bytes: &[u8]) {
+        for &b in bytes {
+            self.0 = crate::features::mix(self.0 ^ u64::from(b));
+        }
+    }
+    fn write_u64(&mut self, n: u64) {
+        // Story ids are small counters: mix them so they spread over the table.
+        self.0 = crate::features::mix(n);
+    }
+}
+
+/// A map over hashed keys with a fixed iteration order.
+pub type KeyMap<K, V> = HashMap<K, V, BuildHasherDefault<KeyHasher>>;
 
 /// How close is close enough.
 #[derive(Clone, Debug, PartialEq)]
@@ -59,7 +84,7 @@ pub struct Assignment {
 
 #[derive(Clone, Debug, Default)]
 struct Story {
-    centre: HashMap<u64, f32>,
+    centre: KeyMap<u64, f32>,
     norm2: f32,
     first: Option<i32>,
     last: Option<i32>,
@@ -152,11 +177,11 @@ impl Story {
 #[derive(Clone, Debug, Default)]
 pub struct Clusterer {
     config: Config,
-    df: HashMap<u64, u32>,
+    df: KeyMap<u64, u32>,
     docs: u32,
-    stories: HashMap<u64, Story>,
+    stories: KeyMap<u64, Story>,
     /// Term → article slots, oldest first.
-    postings: HashMap<u64, Vec<u32>>,
+    postings: KeyMap<u64, Vec<u32>>,
     /// Slot → its story.
     story_of: Vec<u64>,
     next_story: u64,
@@ -183,13 +208,13 @@ impl Clusterer {
     }
 
     /// Document frequencies and the number of documents, for storage.
-    pub fn document_frequencies(&self) -> (&HashMap<u64, u32>, u32) {
+    pub fn document_frequencies(&self) -> (&KeyMap<u64, u32>, u32) {
         (&self.df, self.docs)
     }
 
     /// Sets the document frequencies read back from storage.
     pub fn set_document_frequencies(&mut self, df: HashMap<u64, u32>, docs: u32) {
-        self.df = df;
+        self.df = df.into_iter().collect();
         self.docs = docs;
     }
 
@@ -399,7 +424,8 @@ mod tests {
 
     #[test]
     fn window_keeps_distant_dates_apart() {
-        let text = "Ferry Orla ran aground near Veskar harbour; coastguard rescued forty passengers.";
+        let text =
+            "Ferry Orla ran aground near Veskar harbour; coastguard rescued forty passengers.";
         let items = vec![
             (extract(None, text), day_of("2020-01-01")),
             (extract(None, text), day_of("2020-03-01")),

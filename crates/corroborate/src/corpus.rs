@@ -159,7 +159,10 @@ pub(crate) fn analyze_story(
 ) -> Result<ExitCode> {
     let store = open_existing(db)?;
     let Some(version) = store.story_version(story)? else {
-        bail!("{} has no story {story}; see `corroborate stories`", db.display());
+        bail!(
+            "{} has no story {story}; see `corroborate stories`",
+            db.display()
+        );
     };
     let json = match store.cached_report(story)? {
         Some(json) => json,

@@ -13,15 +13,63 @@ const BIN: &str = env!("CARGO_BIN_EXE_corroborate");
 /// Words the generator builds its stories from: one topic per story, so that stories are
 /// told apart by their words, as real ones are.
 const TOPICS: [&[&str]; 6] = [
-    &["ferry", "harbour", "aground", "coastguard", "passengers", "hull", "captain"],
-    &["council", "budget", "schools", "teachers", "salaries", "vote", "taxes"],
-    &["storm", "flooding", "rainfall", "rivers", "evacuated", "levees", "forecast"],
-    &["election", "ballots", "turnout", "candidates", "polling", "recount", "district"],
-    &["factory", "workers", "strike", "wages", "union", "shifts", "management"],
-    &["museum", "painting", "stolen", "gallery", "thieves", "alarm", "collection"],
+    &[
+        "ferry",
+        "harbour",
+        "aground",
+        "coastguard",
+        "passengers",
+        "hull",
+        "captain",
+    ],
+    &[
+        "council", "budget", "schools", "teachers", "salaries", "vote", "taxes",
+    ],
+    &[
+        "storm",
+        "flooding",
+        "rainfall",
+        "rivers",
+        "evacuated",
+        "levees",
+        "forecast",
+    ],
+    &[
+        "election",
+        "ballots",
+        "turnout",
+        "candidates",
+        "polling",
+        "recount",
+        "district",
+    ],
+    &[
+        "factory",
+        "workers",
+        "strike",
+        "wages",
+        "union",
+        "shifts",
+        "management",
+    ],
+    &[
+        "museum",
+        "painting",
+        "stolen",
+        "gallery",
+        "thieves",
+        "alarm",
+        "collection",
+    ],
 ];
 const FILLER: [&str; 8] = [
-    "officials", "reported", "yesterday", "several", "local", "residents", "afterwards",
+    "officials",
+    "reported",
+    "yesterday",
+    "several",
+    "local",
+    "residents",
+    "afterwards",
     "statement",
 ];
 
@@ -118,7 +166,10 @@ fn ingest_is_idempotent_and_survives_kill_9() {
         }
         child.wait().unwrap();
         let now = check(&db);
-        assert!(now >= before, "a kill lost committed articles: {before} → {now}");
+        assert!(
+            now >= before,
+            "a kill lost committed articles: {before} → {now}"
+        );
         before = now;
     }
     eprintln!("{kills} kills; {before} of {n} articles stored before the last run");
@@ -126,11 +177,18 @@ fn ingest_is_idempotent_and_survives_kill_9() {
 
     // The interrupted ingest resumes: a full run completes the store.
     let out = ingest(&db, &input, "500");
-    assert!(out.status.success(), "{}", String::from_utf8_lossy(&out.stderr));
+    assert!(
+        out.status.success(),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
     assert_eq!(check(&db), n as u64);
     let s = Store::open(&db).unwrap();
     let counts = s.counts().unwrap();
-    assert!(counts.copies >= (n / 5) as u64, "wire copies linked: {counts:?}");
+    assert!(
+        counts.copies >= (n / 5) as u64,
+        "wire copies linked: {counts:?}"
+    );
 
     // Ingesting the same file again adds nothing.
     let out = ingest(&db, &input, "500");
@@ -158,7 +216,10 @@ fn stories_list_and_cached_analysis() {
     assert!(!list.is_empty());
     let top = &list[0];
     assert!(top["size"].as_u64().unwrap() >= 2);
-    assert!(top["independent_sources"].as_u64().unwrap() <= top["outlets"].as_array().unwrap().len() as u64);
+    assert!(
+        top["independent_sources"].as_u64().unwrap()
+            <= top["outlets"].as_array().unwrap().len() as u64
+    );
     // One story per topic at most per window: the generator's topics do not mix.
     let id = top["id"].as_i64().unwrap().to_string();
 
@@ -171,7 +232,11 @@ fn stories_list_and_cached_analysis() {
             .unwrap()
     };
     let first = run();
-    assert!(first.status.success(), "{}", String::from_utf8_lossy(&first.stderr));
+    assert!(
+        first.status.success(),
+        "{}",
+        String::from_utf8_lossy(&first.stderr)
+    );
     let report: serde_json::Value = serde_json::from_slice(&first.stdout).unwrap();
     assert_eq!(
         report["articles"].as_array().unwrap().len() as u64,
@@ -189,4 +254,85 @@ fn stories_list_and_cached_analysis() {
         .output()
         .unwrap();
     assert_eq!(missing.status.code(), Some(1));
+}
+
+#[test]
+fn every_input_kind_in_one_store_and_bad_records_are_diagnostics() {
+    let dir = tempfile::tempdir().unwrap();
+    let inputs = dir.path().join("inputs");
+    std::fs::create_dir_all(inputs.join("pages")).unwrap();
+    let body = "The harbour board delayed the tender for the new quay after every bid came in \
+                over the budget, and the port authority said a new call would follow in spring.";
+    std::fs::write(
+        inputs.join("pages/quay.txt"),
+        format!("Quay tender delayed\n\n{body}\n"),
+    )
+    .unwrap();
+    std::fs::write(
+        inputs.join("pages/ferry.html"),
+        "<html><head><title>Ferry aground</title></head><body><article><p>The ferry Orla ran \
+         aground near Veskar on Monday and the coastguard brought all forty passengers ashore \
+         within two hours.</p></article></body></html>",
+    )
+    .unwrap();
+    std::fs::write(
+        inputs.join("feed.rss"),
+        "<rss><channel><title>Tollund Courier</title><item><title>Budget passed</title>\
+         <description>The council approved the school budget on Monday after a long debate \
+         about teacher salaries.</description></item><item><title>Empty</title></item>\
+         </channel></rss>",
+    )
+    .unwrap();
+    let html = "<html><body><article><p>Crews will resurface the quay road next week, the \
+                council said, and traffic will run on one lane for ten days.</p></article></body></html>";
+    let http = format!("HTTP/1.1 200 OK\r\nContent-Type: text/html\r\n\r\n{html}");
+    let warc = format!(
+        "WARC/1.0\r\nWARC-Type: response\r\nWARC-Target-URI: https://post.example/road\r\n\
+         WARC-Date: 2024-03-04T05:06:07Z\r\nContent-Length: {}\r\n\r\n{http}\r\n\r\n",
+        http.len()
+    );
+    let mut gz = flate2::write::GzEncoder::new(Vec::new(), flate2::Compression::fast());
+    std::io::Write::write_all(&mut gz, warc.as_bytes()).unwrap();
+    std::fs::write(inputs.join("crawl.warc.gz"), gz.finish().unwrap()).unwrap();
+    let db = dir.path().join("news.db");
+    let out = Command::new(BIN)
+        .args(["ingest", "--db"])
+        .arg(&db)
+        .arg(&inputs)
+        .output()
+        .unwrap();
+    assert!(
+        out.status.success(),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    let err = String::from_utf8_lossy(&out.stderr);
+    assert!(err.contains("feed.rss#2"), "the bad item is named: {err}");
+    assert_eq!(Store::open(&db).unwrap().counts().unwrap().articles, 4);
+
+    // stdin: JSON Lines with the aliases common exports use, and a broken line.
+    let mut child = Command::new(BIN)
+        .args(["ingest", "--db"])
+        .arg(&db)
+        .arg("-")
+        .stdin(Stdio::piped())
+        .stderr(Stdio::piped())
+        .spawn()
+        .unwrap();
+    {
+        let mut stdin = child.stdin.take().unwrap();
+        std::io::Write::write_all(
+            &mut stdin,
+            b"{\"ID\":\"s1\",\"source\":\"Veskar Post\",\"date\":\"2024-03-05\",\
+              \"content\":\"Forty passengers were rescued after the ferry ran aground.\"}\n\
+              {not json\n",
+        )
+        .unwrap();
+    }
+    let out = child.wait_with_output().unwrap();
+    assert!(out.status.success());
+    assert!(String::from_utf8_lossy(&out.stderr).contains("-:2"));
+    let s = Store::open(&db).unwrap();
+    assert_eq!(s.counts().unwrap().articles, 5);
+    assert!(s.verify_articles().unwrap().is_empty());
 }

@@ -315,13 +315,10 @@ pub fn run(path: &Path) -> Result<Run, EvalError> {
             (join, evaluate(&items, &features, &c))
         })
         .collect();
-    let stories: BTreeMap<&str, usize> =
-        items
-            .iter()
-            .fold(BTreeMap::new(), |mut m, l| {
-                *m.entry(l.story.as_str()).or_default() += 1;
-                m
-            });
+    let stories: BTreeMap<&str, usize> = items.iter().fold(BTreeMap::new(), |mut m, l| {
+        *m.entry(l.story.as_str()).or_default() += 1;
+        m
+    });
     Ok(Run {
         input: path.display().to_string(),
         articles: items.len(),
@@ -344,7 +341,9 @@ pub fn render_markdown(r: &Run, command: &str) -> String {
          articles, and the adjusted Rand index.\n\n",
         r.input, r.articles, r.stories, r.dated
     ));
-    s.push_str("| B³ precision | B³ recall | B³ F1 | ARI | stories found |\n|---|---|---|---|---|\n");
+    s.push_str(
+        "| B³ precision | B³ recall | B³ F1 | ARI | stories found |\n|---|---|---|---|---|\n",
+    );
     let row = |x: &Scores| {
         format!(
             "| {:.3} | {:.3} | {:.3} | {:.3} | {} |\n",

@@ -49,10 +49,14 @@ pub(crate) fn documents(
     };
     let outlet = channel.and_then(|c| child_text(c, "title"));
     let items: Vec<roxmltree::Node> = if atom {
-        root.children().filter(|c| c.has_tag_name("entry")).collect()
+        root.children()
+            .filter(|c| c.has_tag_name("entry"))
+            .collect()
     } else {
         // RSS 2.0 keeps items in the channel; RSS 1.0 (RDF) beside it.
-        root.descendants().filter(|c| c.has_tag_name("item")).collect()
+        root.descendants()
+            .filter(|c| c.has_tag_name("item"))
+            .collect()
     };
     if items.is_empty() {
         return sink(Item::Diagnostic(Diagnostic::warning(
@@ -269,7 +273,10 @@ mod tests {
         assert_eq!(docs[0].outlet.name, "Tollund Courier");
         assert_eq!(docs[0].published.as_deref(), Some("2016-09-20T10:00:00Z"));
         assert_eq!(docs[0].title.as_deref(), Some("Budget passed"));
-        assert_eq!(docs[1].text, "Crews will resurface the quay road next week.");
+        assert_eq!(
+            docs[1].text,
+            "Crews will resurface the quay road next week."
+        );
         assert_eq!(diags.len(), 1);
         assert_eq!(diags[0].source, "courier.rss#3");
     }

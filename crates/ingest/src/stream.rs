@@ -129,13 +129,23 @@ pub fn stream_file(
     } else {
         match File::open(path) {
             Ok(f) => Box::new(f),
-            Err(e) => return sink(Item::Diagnostic(Diagnostic::error(&name, format!("cannot open: {e}")))),
+            Err(e) => {
+                return sink(Item::Diagnostic(Diagnostic::error(
+                    &name,
+                    format!("cannot open: {e}"),
+                )))
+            }
         }
     };
     let mut raw = BufReader::with_capacity(1 << 16, raw);
     let head = match raw.fill_buf() {
         Ok(h) => h.to_vec(),
-        Err(e) => return sink(Item::Diagnostic(Diagnostic::error(&name, format!("cannot read: {e}")))),
+        Err(e) => {
+            return sink(Item::Diagnostic(Diagnostic::error(
+                &name,
+                format!("cannot read: {e}"),
+            )))
+        }
     };
     let gz = head.starts_with(&[0x1f, 0x8b]);
     // A gzip stream may hold several members (WARC.gz is one member per record): read them all.
@@ -155,7 +165,10 @@ pub fn stream_file(
         None => match reader.fill_buf() {
             Ok(h) => kind_of_bytes(h),
             Err(e) => {
-                return sink(Item::Diagnostic(Diagnostic::error(&name, format!("cannot read: {e}"))))
+                return sink(Item::Diagnostic(Diagnostic::error(
+                    &name,
+                    format!("cannot read: {e}"),
+                )))
             }
         },
     };

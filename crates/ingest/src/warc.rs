@@ -32,7 +32,11 @@ pub(crate) fn stream(
                 Ok(Line::Read) if trim(&line).is_empty() => continue,
                 Ok(Line::Read) => break String::from_utf8_lossy(trim(&line)).into_owned(),
                 Ok(Line::TooLong) => {
-                    return sink(diag(name, n + 1, "header line too long: the rest is skipped"))
+                    return sink(diag(
+                        name,
+                        n + 1,
+                        "header line too long: the rest is skipped",
+                    ))
                 }
                 Err(e) => return sink(diag(name, n + 1, &format!("cannot read: {e}"))),
             }
@@ -220,10 +224,15 @@ mod tests {
     #[test]
     fn response_records_of_html_pages_become_articles() {
         let html = "<html><head><title>Ferry aground</title></head><body><article><p>The ferry ran aground near the harbour on Monday morning, and the coastguard took all forty passengers ashore within two hours of the first call.</p><p>Investigators will examine the hull this week.</p></article></body></html>";
-        let http = format!("HTTP/1.1 200 OK\r\nContent-Type: text/html; charset=utf-8\r\n\r\n{html}");
+        let http =
+            format!("HTTP/1.1 200 OK\r\nContent-Type: text/html; charset=utf-8\r\n\r\n{html}");
         let input = [
             record("warcinfo", "", "software: test"),
-            record("request", "https://news.example.org/a", "GET /a HTTP/1.1\r\n\r\n"),
+            record(
+                "request",
+                "https://news.example.org/a",
+                "GET /a HTTP/1.1\r\n\r\n",
+            ),
             record("response", "https://www.news.example.org/a", &http),
             "WARC/1.0\r\nWARC-Type: response\r\n\r\n".to_string(),
         ]
@@ -243,7 +252,10 @@ mod tests {
             },
         );
         assert_eq!(docs.len(), 1);
-        assert_eq!(docs[0].url.as_deref(), Some("https://www.news.example.org/a"));
+        assert_eq!(
+            docs[0].url.as_deref(),
+            Some("https://www.news.example.org/a")
+        );
         assert_eq!(docs[0].published.as_deref(), Some("2021-03-04T05:06:07Z"));
         assert_eq!(docs[0].source, "crawl.warc#3");
         assert!(docs[0].text.contains("forty passengers"));

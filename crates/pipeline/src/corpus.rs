@@ -253,11 +253,7 @@ fn write_batch(
 }
 
 /// The first article of the most similar stored body at or above the near-copy threshold.
-fn nearest_copy(
-    store: &Store,
-    sig: &Signature,
-    bands: &[u64],
-) -> Result<Option<i64>, StoreError> {
+fn nearest_copy(store: &Store, sig: &Signature, bands: &[u64]) -> Result<Option<i64>, StoreError> {
     let mut best: Option<(f32, i64)> = None;
     for c in store.copy_candidates(bands)? {
         let Some(other) = Signature::from_bytes(&c.signature) else {

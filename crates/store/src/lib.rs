@@ -437,7 +437,9 @@ impl Store {
             .prepare("SELECT term, n FROM df")
             .map_err(|e| self.err(e))?;
         let rows = s
-            .query_map([], |r| Ok((r.get::<_, i64>(0)? as u64, r.get::<_, u32>(1)?)))
+            .query_map([], |r| {
+                Ok((r.get::<_, i64>(0)? as u64, r.get::<_, u32>(1)?))
+            })
             .map_err(|e| self.err(e))?;
         let mut df = HashMap::new();
         for row in rows {
@@ -520,7 +522,15 @@ impl Store {
                  FROM articles a JOIN stories s ON s.id = a.story ORDER BY a.story, a.id",
             )
             .map_err(|e| self.err(e))?;
-        type Row = (i64, i64, String, Option<String>, Option<String>, Option<i64>, i64);
+        type Row = (
+            i64,
+            i64,
+            String,
+            Option<String>,
+            Option<String>,
+            Option<i64>,
+            i64,
+        );
         let rows = s
             .query_map([], |r| {
                 Ok((
@@ -603,12 +613,11 @@ impl Store {
         let mut out = Vec::new();
         for row in rows {
             let (aid, json) = row.map_err(|e| self.err(e))?;
-            let mut d: Document =
-                serde_json::from_str(&json).map_err(|e| StoreError::Corrupt {
-                    path: self.path.clone(),
-                    id: aid,
-                    message: e.to_string(),
-                })?;
+            let mut d: Document = serde_json::from_str(&json).map_err(|e| StoreError::Corrupt {
+                path: self.path.clone(),
+                id: aid,
+                message: e.to_string(),
+            })?;
             // Ids from many inputs may clash; the row id never does.
             d.id = format!("{aid}");
             out.push(d);

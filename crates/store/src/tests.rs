@@ -47,7 +47,10 @@ fn articles_stories_and_reports_round_trip() {
     let c = doc("c", "Herald", "Ferry ran aground.", None);
     let ia = put(&s, &a, 1, None);
     assert!(s.has_key(&article_key(&a)).unwrap());
-    assert_eq!(s.copy_by_body(&body_hash("the  COUNCIL met.")).unwrap(), Some(ia));
+    assert_eq!(
+        s.copy_by_body(&body_hash("the  COUNCIL met.")).unwrap(),
+        Some(ia)
+    );
     put(&s, &b, 1, Some(ia));
     put(&s, &c, 2, None);
     s.commit().unwrap();
@@ -58,7 +61,10 @@ fn articles_stories_and_reports_round_trip() {
     assert_eq!(list[0].size, 2);
     assert_eq!(list[0].outlets, vec!["Courier", "Post"]);
     assert_eq!(list[0].independent_sources, 1, "copies count once");
-    assert_eq!(list[0].title, "Title b", "the first article by date names the story");
+    assert_eq!(
+        list[0].title, "Title b",
+        "the first article by date names the story"
+    );
     assert_eq!(list[0].first.as_deref(), Some("2020-01-01"));
     assert_eq!(s.stories(Some("2020-01-02")).unwrap().len(), 1);
 
@@ -72,7 +78,11 @@ fn articles_stories_and_reports_round_trip() {
     s.begin().unwrap();
     s.merge_stories(1, 2).unwrap();
     s.commit().unwrap();
-    assert_eq!(s.cached_report(1).unwrap(), None, "a changed story drops its report");
+    assert_eq!(
+        s.cached_report(1).unwrap(),
+        None,
+        "a changed story drops its report"
+    );
     assert_eq!(s.story_documents(1).unwrap().len(), 3);
     assert_eq!(s.counts().unwrap().stories, 1);
     assert_eq!(s.integrity_check().unwrap(), "ok");
@@ -85,7 +95,8 @@ fn document_frequencies_accumulate() {
     s.begin().unwrap();
     s.add_document_frequencies(&HashMap::from([(1, 2), (u64::MAX, 1)]), 2)
         .unwrap();
-    s.add_document_frequencies(&HashMap::from([(1, 1)]), 1).unwrap();
+    s.add_document_frequencies(&HashMap::from([(1, 1)]), 1)
+        .unwrap();
     s.commit().unwrap();
     let (df, n) = s.document_frequencies().unwrap();
     assert_eq!((df[&1], df[&u64::MAX], n), (3, 1, 3));
