@@ -16,7 +16,7 @@ use std::sync::mpsc::sync_channel;
 
 use cluster::{Clusterer, Features, Signature};
 use ingest::stream::{stream_paths, Item, StreamLimits};
-use model::{BlockKind, Diagnostic, Document};
+use model::{Diagnostic, Document};
 use store::{NewArticle, Store, StoreError};
 
 /// What a corpus ingest should do.
@@ -75,21 +75,7 @@ fn restore(store: &Store, config: &cluster::Config) -> Result<Clusterer, StoreEr
     Ok(c)
 }
 
-/// The text clustering and copy detection read: the article's own blocks, without furniture
-/// and captions (which repeat across unrelated articles of one outlet).
-pub fn body_text(d: &Document) -> String {
-    let mut out = String::new();
-    for b in &d.blocks {
-        if matches!(
-            b.kind,
-            BlockKind::Body | BlockKind::Standfirst | BlockKind::Subheading
-        ) {
-            out.push_str(b.span.text(&d.text));
-            out.push('\n');
-        }
-    }
-    out
-}
+pub use store::body_text;
 
 /// Reads `paths` into the store; `progress` is told after every batch.
 ///
