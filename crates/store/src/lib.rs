@@ -187,6 +187,9 @@ fn hex(b: &[u8]) -> String {
     b.iter().map(|x| format!("{x:02x}")).collect()
 }
 
+/// What [`Store::for_each_clustered`] calls: story, packed features, day.
+pub type ClusteredFn<'a> = dyn FnMut(i64, &[u8], Option<i32>) + 'a;
+
 /// An open store.
 pub struct Store {
     conn: Connection,
@@ -478,7 +481,7 @@ impl Store {
     pub fn for_each_clustered(
         &self,
         since: Option<i32>,
-        f: &mut dyn FnMut(i64, &[u8], Option<i32>),
+        f: &mut ClusteredFn<'_>,
     ) -> Result<(), StoreError> {
         let mut s = self
             .conn
