@@ -198,7 +198,7 @@ impl Features {
     /// Reads what [`Features::to_bytes`] wrote; none when the length is not a whole number
     /// of terms.
     pub fn from_bytes(b: &[u8]) -> Option<Self> {
-        if b.len() % 12 != 0 {
+        if !b.len().is_multiple_of(12) {
             return None;
         }
         let terms = b
