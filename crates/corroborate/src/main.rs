@@ -11,6 +11,8 @@ use anyhow::{bail, Context, Result};
 use clap::{Parser, Subcommand, ValueEnum};
 use indicatif::{ProgressBar, ProgressStyle};
 
+mod corpus;
+
 const EXAMPLES: &str = "\
 Examples:
   corroborate analyze examples/harbour-tender          Markdown report on a terminal
@@ -25,6 +27,10 @@ Examples:
   corroborate analyze DIR --format html -o report.html one self-contained page
   corroborate serve                                    web app on http://127.0.0.1:8080
   corroborate serve --bind 0.0.0.0:8080 --token SECRET other hosts need the token
+  corroborate ingest feeds/ crawl.warc.gz --db news.db read a stream of articles into a store
+  corroborate stories --db news.db --since 2024-05-01  the stories found, largest first
+  corroborate analyze --db news.db --story 42          analyse one story of the store (cached)
+  corroborate eval clustering ../shared/data/ecbplus/ECB+
 
 Exit codes: 0 done; 1 an error, or no input could be analysed; 2 bad usage.";
 
@@ -43,8 +49,14 @@ enum Command {
     /// .html.gz, .jsonl).
     Analyze {
         /// Inputs: files, folders (read recursively, sorted), or `-` for stdin.
-        #[arg(required = true)]
+        #[arg(required_unless_present = "story", conflicts_with = "story")]
         paths: Vec<PathBuf>,
+        /// Analyse this story of the corpus store instead of files (see `stories`).
+        #[arg(long, requires = "db")]
+        story: Option<i64>,
+        /// The corpus store the story is read from.
+        #[arg(long, value_name = "FILE")]
+        db: Option<PathBuf>,
         /// Report format; Markdown on a terminal, JSON when piped.
         #[arg(long, value_enum)]
         format: Option<Format>,
@@ -63,6 +75,36 @@ enum Command {
         /// `txt`: the main text of each page; `json`: one JSON object per page and line.
         #[arg(long, value_enum, default_value = "txt")]
         format: ExtractFormat,
+    },
+    /// Read a stream of articles into the corpus store, linking copies and grouping them
+    /// into stories: files, folders, or `-` for stdin (.jsonl[.gz], .warc[.gz], .rss, .atom,
+    /// .xml, .txt, .html[.gz]). Rerunning it adds only what is new.
+    Ingest {
+        /// Inputs: files, folders (read recursively, sorted), or `-` for stdin.
+        #[arg(required = true)]
+        paths: Vec<PathBuf>,
+        #[command(flatten)]
+        db: DbArg,
+        /// No progress bar and no summary.
+        #[arg(long, short)]
+        quiet: bool,
+        /// Articles per transaction: a kill loses at most the batch in progress.
+        #[arg(long, default_value_t = 500, value_parser = clap::value_parser!(u32).range(1..))]
+        batch: u32,
+    },
+    /// List the stories of the corpus store, largest first.
+    Stories {
+        #[command(flatten)]
+        db: DbArg,
+        /// Only stories with an article published on this day (YYYY-MM-DD) or later.
+        #[arg(long, value_name = "DATE")]
+        since: Option<String>,
+        /// Output format; Markdown on a terminal, JSON when piped.
+        #[arg(long, value_enum)]
+        format: Option<Format>,
+        /// At most this many stories.
+        #[arg(long)]
+        limit: Option<usize>,
     },
     /// Score the engine against gold data.
     Eval {
@@ -127,6 +169,18 @@ enum EvalCommand {
         #[command(flatten)]
         model: ModelArgs,
     },
+    /// Score story clustering on labelled stories: the ECB+ folder, or a JSON Lines file with
+    /// a `story` field per record.
+    Clustering {
+        /// The ECB+ folder (or its parent), or a .jsonl[.gz] file.
+        path: PathBuf,
+        /// Output format; Markdown on a terminal, JSON when piped.
+        #[arg(long, value_enum)]
+        format: Option<Format>,
+        /// Also write the Markdown report to this file (e.g. eval/reports/clustering.md).
+        #[arg(long)]
+        write_report: Option<PathBuf>,
+    },
     /// Score the HTML extractor on a benchmark folder: the article-extraction benchmark
     /// (ground-truth.json) or trafilatura's snippet pages (evaldata.json).
     Extraction {
@@ -136,6 +190,14 @@ enum EvalCommand {
         #[arg(long, value_enum)]
         format: Option<Format>,
     },
+}
+
+/// Where the corpus store is.
+#[derive(clap::Args, Debug, Clone)]
+struct DbArg {
+    /// The corpus store (an SQLite file, created when missing).
+    #[arg(long, value_name = "FILE", default_value = "corroborate.db")]
+    db: PathBuf,
 }
 
 /// How to find and whether to use the sentence-embedding model.
@@ -238,11 +300,46 @@ fn default_format(f: Option<Format>) -> Format {
 fn run(cli: Cli) -> Result<ExitCode> {
     match cli.command {
         Command::Analyze {
+            story: Some(story),
+            db,
+            format,
+            output,
+            model,
+            ..
+        } => corpus::analyze_story(
+            model.options(),
+            &db.unwrap_or_else(|| PathBuf::from("corroborate.db")),
+            story,
+            default_format(format),
+            output,
+        ),
+        Command::Analyze {
             paths,
             format,
             output,
             model,
+            ..
         } => analyze(model.options(), &paths, default_format(format), output),
+        Command::Ingest {
+            paths,
+            db,
+            quiet,
+            batch,
+        } => corpus::ingest(&db.db, &paths, quiet, batch as usize),
+        Command::Stories {
+            db,
+            since,
+            format,
+            limit,
+        } => corpus::stories(&db.db, since.as_deref(), default_format(format), limit),
+        Command::Eval {
+            what:
+                EvalCommand::Clustering {
+                    path,
+                    format,
+                    write_report,
+                },
+        } => corpus::eval_clustering(&path, default_format(format), write_report),
         Command::Eval {
             what:
                 EvalCommand::Story {
@@ -433,13 +530,6 @@ fn eval_extraction(dir: &Path, format: Format) -> Result<ExitCode> {
 }
 
 fn serve(args: ServeArgs) -> Result<ExitCode> {
-    if let Some(db) = &args.db {
-        // The corpus store (issue 12) plugs in here as a `web::StoryStore`.
-        bail!(
-            "cannot open {}: this build has no corpus store",
-            db.display()
-        );
-    }
     let token = args
         .token
         .or_else(|| std::env::var(web::TOKEN_ENV).ok())
@@ -452,7 +542,11 @@ fn serve(args: ServeArgs) -> Result<ExitCode> {
     };
     // Checked before the model loads, so that a refused address fails at once.
     config.check()?;
-    let app = config.build(args.model.options().build()?, None)?;
+    let store: Option<Box<dyn web::StoryStore>> = match &args.db {
+        Some(db) => Some(Box::new(corpus::WebStore::open(db, args.model.options())?)),
+        None => None,
+    };
+    let app = config.build(args.model.options().build()?, store)?;
     app.serve(|addr| eprintln!("corroborate: serving on http://{addr}/"))?;
     Ok(ExitCode::SUCCESS)
 }

@@ -1,5 +1,6 @@
 //! eval stage of corroborate.
 
+pub mod clustering;
 pub mod extraction;
 pub mod pairs;
 pub mod stories;

@@ -5,8 +5,11 @@
 //! Key decision: a problem with one input is a [`Diagnostic`] in the result, never an error
 //! that stops the run, so one broken page cannot cost the analysis of the rest.
 
+mod feed;
 pub mod html;
 pub mod layout;
+pub mod stream;
+mod warc;
 
 use std::collections::HashSet;
 use std::fs;
@@ -14,7 +17,6 @@ use std::io::{self, Read};
 use std::path::{Path, PathBuf};
 
 use model::{Block, BlockKind, Diagnostic, Document, Outlet, OutletSource, SourceFormat};
-use serde::Deserialize;
 
 /// Bounds on what one run reads.
 #[derive(Clone, Debug, PartialEq, Eq)]
@@ -263,7 +265,8 @@ fn is_article_file(path: &Path) -> bool {
     let lower = path.to_string_lossy().to_lowercase();
     let name = lower.trim_end_matches(".gz");
     [
-        ".txt", ".text", ".md", ".html", ".htm", ".xhtml", ".jsonl", ".ndjson",
+        ".txt", ".text", ".md", ".html", ".htm", ".xhtml", ".jsonl", ".ndjson", ".warc", ".rss",
+        ".atom", ".xml",
     ]
     .iter()
     .any(|e| name.ends_with(e))
@@ -539,16 +542,41 @@ fn host_of(url: &str) -> Option<String> {
     (!host.is_empty()).then_some(host)
 }
 
-/// One JSON Lines record.
-#[derive(Debug, Deserialize)]
+/// One JSON Lines record. Common exports name the fields otherwise; the first name found of
+/// each list is taken.
+#[derive(Debug, Default)]
 struct Record {
-    id: Option<serde_json::Value>,
+    id: Option<String>,
     outlet: Option<String>,
     url: Option<String>,
     published: Option<String>,
     title: Option<String>,
     text: Option<String>,
     html: Option<String>,
+}
+
+impl Record {
+    fn parse(line: &str) -> Result<Self, serde_json::Error> {
+        let map: serde_json::Map<String, serde_json::Value> = serde_json::from_str(line)?;
+        let field = |keys: &[&str]| {
+            keys.iter().find_map(|k| match map.get(*k)? {
+                serde_json::Value::String(s) if !s.trim().is_empty() => Some(s.clone()),
+                serde_json::Value::Number(x) => Some(x.to_string()),
+                // `"source": {"name": ...}` in news API exports.
+                serde_json::Value::Object(o) => o.get("name")?.as_str().map(str::to_string),
+                _ => None,
+            })
+        };
+        Ok(Record {
+            id: field(&["id", "ID", "_id"]),
+            outlet: field(&["outlet", "source", "site_name", "publisher"]),
+            url: field(&["url", "link"]),
+            published: field(&["published", "date", "published_at", "pubDate"]),
+            title: field(&["title", "headline"]),
+            text: field(&["text", "content", "body", "content_original"]),
+            html: field(&["html"]),
+        })
+    }
 }
 
 fn jsonl_documents(name: &str, text: &str, _limits: &Limits) -> (Vec<Document>, Vec<Diagnostic>) {
@@ -558,49 +586,52 @@ fn jsonl_documents(name: &str, text: &str, _limits: &Limits) -> (Vec<Document>, 
         if line.trim().is_empty() {
             continue;
         }
-        let source = format!("{name}:{}", n + 1);
-        let rec: Record = match serde_json::from_str(line) {
-            Ok(r) => r,
-            Err(e) => {
-                diags.push(Diagnostic::error(
-                    &source,
-                    format!("not a JSON article record: {e}"),
-                ));
-                continue;
-            }
-        };
-        let id = match &rec.id {
-            Some(serde_json::Value::String(s)) if !s.is_empty() => s.clone(),
-            Some(serde_json::Value::Number(x)) => x.to_string(),
-            _ => format!("{}-{}", file_stem(Path::new(name)), n + 1),
-        };
-        let doc = if let Some(body) = rec.text.as_deref().filter(|t| !t.trim().is_empty()) {
-            let body = capped_text(body.to_string(), &source, &mut diags);
-            let mut d = text_document(&id, &source, body, SourceFormat::Jsonl);
-            if let Some(o) = rec.outlet.clone() {
-                d.outlet = Outlet {
-                    name: o,
-                    source: OutletSource::Jsonl,
-                };
-            }
-            d.url = rec.url.clone();
-            d.published = rec.published.clone();
-            if rec.title.is_some() {
-                d.title = rec.title.clone();
-            }
-            d
-        } else if let Some(h) = rec.html.as_deref().filter(|t| !t.trim().is_empty()) {
-            html_document(&id, &source, h, Some(&rec))
-        } else {
-            diags.push(Diagnostic::error(
-                &source,
-                "record has neither \"text\" nor \"html\"",
-            ));
-            continue;
-        };
-        docs.push(doc);
+        match jsonl_record(name, n + 1, line, &mut diags) {
+            Ok(d) => docs.push(d),
+            Err(d) => diags.push(d),
+        }
     }
     (docs, diags)
+}
+
+/// The article of line `n` (from 1) of a JSON Lines input, or the problem with it.
+/// One JSON Lines record as a document; a warning (text cut at the cap) goes to `warnings`.
+fn jsonl_record(
+    name: &str,
+    n: usize,
+    line: &str,
+    warnings: &mut Vec<Diagnostic>,
+) -> Result<Document, Diagnostic> {
+    let source = format!("{name}:{n}");
+    let rec = Record::parse(line)
+        .map_err(|e| Diagnostic::error(&source, format!("not a JSON article record: {e}")))?;
+    let id = rec
+        .id
+        .clone()
+        .unwrap_or_else(|| format!("{}-{n}", file_stem(Path::new(name))));
+    if let Some(body) = rec.text.as_deref() {
+        let body = capped_text(body.to_string(), &source, warnings);
+        let mut d = text_document(&id, &source, body, SourceFormat::Jsonl);
+        if let Some(o) = rec.outlet.clone() {
+            d.outlet = Outlet {
+                name: o,
+                source: OutletSource::Jsonl,
+            };
+        }
+        d.url = rec.url.clone();
+        d.published = rec.published.clone();
+        if rec.title.is_some() {
+            d.title = rec.title.clone();
+        }
+        Ok(d)
+    } else if let Some(h) = rec.html.as_deref() {
+        Ok(html_document(&id, &source, h, Some(&rec)))
+    } else {
+        Err(Diagnostic::error(
+            &source,
+            "record has neither \"text\" (or \"content\", \"body\") nor \"html\"",
+        ))
+    }
 }
 
 #[cfg(test)]

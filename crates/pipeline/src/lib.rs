@@ -2,9 +2,11 @@
 //! in order — ingest, analyze, crosscheck — and the optional embedding model, into one
 //! [`model::StoryReport`]. Stage crates know nothing of each other; this crate is where they meet.
 
+pub mod corpus;
+
 use std::path::PathBuf;
 
-use model::{ArticleReport, Diagnostic, Embedder, Judge, StoryReport, SCHEMA_VERSION};
+use model::{ArticleReport, Diagnostic, Document, Embedder, Judge, StoryReport, SCHEMA_VERSION};
 
 /// Whether to use the sentence-embedding model.
 #[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
@@ -218,9 +220,18 @@ impl Pipeline {
         ingested: ingest::Ingested,
         progress: &mut dyn FnMut(Progress),
     ) -> StoryReport {
-        progress(Progress::Ingested(ingested.documents.len()));
-        let articles: Vec<ArticleReport> = ingested
-            .documents
+        self.run_documents_with(ingested.documents, ingested.diagnostics, progress)
+    }
+
+    /// Analyses already ingested documents (a story from the corpus store) as one story.
+    pub fn run_documents_with(
+        &self,
+        documents: Vec<Document>,
+        diagnostics: Vec<Diagnostic>,
+        progress: &mut dyn FnMut(Progress),
+    ) -> StoryReport {
+        progress(Progress::Ingested(documents.len()));
+        let articles: Vec<ArticleReport> = documents
             .into_iter()
             .map(|document| {
                 let analysis = analyze::analyze(&document);
@@ -230,7 +241,7 @@ impl Pipeline {
             .collect();
         progress(Progress::Crosschecking);
         let findings = crosscheck::crosscheck(&articles, self.services());
-        let mut diagnostics = ingested.diagnostics;
+        let mut diagnostics = diagnostics;
         diagnostics.extend(self.model_note.clone());
         StoryReport {
             schema_version: SCHEMA_VERSION.to_string(),
