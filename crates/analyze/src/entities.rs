@@ -14,7 +14,9 @@ use std::collections::HashSet;
 
 use model::{BlockKind, Document, Entity, EntityKind, Mention, Sentence, Span};
 
-use lexicon::{is_function_word, is_known_place, is_title, org_word};
+use lexicon::{
+    first_name_gender, is_function_word, is_known_place, is_time_word, is_title, org_word,
+};
 use tokens::{tokens, Tok};
 
 /// A run of capitalised words, split into title and name.
@@ -75,7 +77,7 @@ fn is_close_quote(t: &Tok<'_>) -> bool {
 
 /// True for a capitalised word that may be part of a name.
 fn name_word(t: &Tok<'_>) -> bool {
-    t.is_cap() && t.text != "I"
+    t.is_cap() && t.text != "I" && !is_time_word(&t.lower())
 }
 
 /// Runs of capitalised words of one sentence, as chunks.
@@ -241,7 +243,13 @@ fn classify(text: &str, toks: &[Tok<'_>], run: &[usize]) -> Option<Chunk> {
         });
     }
     let title = (name_from > 0).then(|| span_of(first, run[name_from - 1]).text(text).to_string());
-    if title.is_some() && kind.is_none() {
+    // A title before a name, or a usual given name first, makes a person of a name that ends
+    // like a place ("Mayor Lena Park", "Lena Hall").
+    let given = (2..=3).contains(&words.len()) && first_name_gender(&words[0]).is_some();
+    if (title.is_some() || given)
+        && matches!(kind, None | Some(EntityKind::Place))
+        && !is_known_place(&name)
+    {
         kind = Some(EntityKind::Person);
     }
     // A country prefix of an organisation ("US Cyber Command").
