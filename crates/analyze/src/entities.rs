@@ -34,6 +34,8 @@ struct Chunk {
     kind: Option<EntityKind>,
     /// A country prefix ("US", "U.S.") before an organisation's name: the span without it.
     bare_span: Option<Span>,
+    /// True when "the" stands right before it.
+    after_article: bool,
 }
 
 /// The entities of one article.
@@ -261,7 +263,12 @@ fn classify(text: &str, toks: &[Tok<'_>], run: &[usize]) -> Option<Chunk> {
             prefix.then(|| span_of(name_idx[1], last))
         })
         .flatten();
+    let after_article = first
+        .checked_sub(1)
+        .and_then(|p| toks.get(p))
+        .is_some_and(|p| p.word && p.lower() == "the");
     Some(Chunk {
+        after_article,
         name_span: span_of(name_first, last),
         titled_span: (name_from > 0).then(|| span_of(first, last)),
         title,
@@ -386,6 +393,11 @@ fn build(text: &str, chunks: &[Chunk], descriptors: &[OrgDescriptor]) -> Vec<Ent
             }
         };
         if c.words.len() == 1 {
+            deferred.push(c);
+            continue;
+        }
+        // "the Grey Gull": a person's name takes no article; a place or a thing does.
+        if c.kind.is_none() && c.title.is_none() && c.after_article {
             deferred.push(c);
             continue;
         }

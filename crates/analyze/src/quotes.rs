@@ -228,7 +228,8 @@ const MAX_TO_VERB: usize = 24;
 
 /// True when token `k` is a speech verb, or "according" before "to".
 pub(crate) fn is_cue(toks: &[Tok<'_>], k: usize) -> bool {
-    let Some(t) = toks.get(k).filter(|t| t.word) else {
+    // A capital makes a name of a verb ("Read", "Post") except at the start of a sentence.
+    let Some(t) = toks.get(k).filter(|t| t.word && (k == 0 || !t.is_cap())) else {
         return false;
     };
     let l = t.lower();
@@ -298,7 +299,7 @@ fn frame_before(toks: &[Tok<'_>], resolver: &mut Resolver<'_>) -> Option<Speaker
 }
 
 /// The nearest name, pronoun or description of a source before token `v` that is not the object
-/// of a preposition (unless `objects_too`, for a heading such as "More from Ana Ruiz:"): the
+/// of a preposition (but for "from" when `objects_too`, in a heading "More from Ana Ruiz:"): the
 /// subject of the clause that speaks.
 fn subject(
     toks: &[Tok<'_>],
@@ -319,8 +320,9 @@ fn subject(
         let Some((a, b)) = np_before(toks, end + 1) else {
             continue;
         };
-        let object = a > 0 && toks[a - 1].word && is_preposition(&toks[a - 1].lower());
-        if b != end || object && !objects_too {
+        let after = a.checked_sub(1).and_then(|p| toks.get(p)).map(Tok::lower);
+        let object = after.as_deref().is_some_and(is_preposition);
+        if b != end || object && !(objects_too && after.as_deref() == Some("from")) {
             continue;
         }
         if let Some(s) = resolver.resolve(toks, a, b) {

@@ -13,7 +13,7 @@ use crate::entities::lexicon::{
     determiner_count, first_name_gender, is_auxiliary, is_descriptor_head, is_function_word,
     is_preposition, is_speech_verb, is_time_word, is_title, pronoun_gender, title_gender, Gender,
 };
-use crate::entities::tokens::Tok;
+use crate::entities::tokens::{tokens, Tok};
 
 use super::descriptors;
 
@@ -159,7 +159,12 @@ pub(crate) fn np_after(toks: &[Tok<'_>], start: usize) -> Option<(usize, usize)>
                 k += 1;
                 continue;
             }
-            if breaks_np(x) || is_time_word(&l) {
+            // "secretary of state Ana Ruiz": "of" inside a title.
+            let title_of = l == "of"
+                && k > start
+                && is_title(&toks[k - 1].lower())
+                && toks.get(k + 1).is_some_and(|n| n.word && !n.is_cap());
+            if !title_of && (breaks_np(x) || is_time_word(&l)) {
                 break;
             }
         }
@@ -181,6 +186,8 @@ pub(crate) struct Resolver<'a> {
     gender: Vec<Option<Gender>>,
     /// Mentions of people outside quotations, in text order: (span, entity).
     persons: Vec<(Span, usize)>,
+    /// Per person mention: true when it looks like the subject of its clause.
+    subjects: Vec<bool>,
     /// Descriptions of unnamed sources given so far, for "the same official".
     described: Vec<Speaker>,
 }
@@ -202,11 +209,13 @@ impl<'a> Resolver<'a> {
             .filter(|(s, _)| !quoted(*s))
             .collect();
         persons.sort_by_key(|(s, _)| s.start);
+        let subjects = persons.iter().map(|(s, _)| is_subject(text, *s)).collect();
         Resolver {
             text,
             entities,
             gender,
             persons,
+            subjects,
             described: Vec::new(),
         }
     }
@@ -217,10 +226,10 @@ impl<'a> Resolver<'a> {
         let np = toks.get(a..=b)?;
         let first = np.first()?;
         // The head: the last word, or the word before "of" ("Ana Ruiz of the port authority").
-        let h = np
-            .iter()
-            .position(|t| t.word && t.text == "of")
-            .filter(|&i| i > 0)
+        let h = (1..np.len())
+            .find(|&i| {
+                np[i].text == "of" && np.get(i + 1).is_some_and(|n| n.is_cap() || n.text == "the")
+            })
             .map_or(np.len() - 1, |i| i - 1);
         let head = &np[h];
         let span = Span::new(first.span.start, np[np.len() - 1].span.end);
@@ -228,14 +237,25 @@ impl<'a> Resolver<'a> {
         if np.len() == 1 && is_pronoun(head) {
             return self.pronoun(head.span.start, pronoun_gender(&head.lower()));
         }
-        let at_head = |s: Span| s.contains(head.span) && head_span.contains(s);
-        // A person named at the head ("Elsmere port chief Ana Ruiz", "Mr. Sund").
-        if let Some(&(s, i)) = self.persons.iter().rev().find(|(s, _)| at_head(*s)) {
-            return self.named(i, s);
+        // "R-Ore.", "D-Elsmere": a party and a state, never a speaker.
+        if head.text.len() > 2 && head.text.as_bytes()[1] == b'-' && head.is_cap() {
+            return None;
         }
+        let at_head = |s: Span| s.contains(head.span) && head_span.contains(s);
         let lead = first.lower();
         let determined = determiner_count(&lead).is_some();
-        if head.is_cap() && !(determined && lead != "the") {
+        // "another Elsmere Democrat", "one port official": a description, whatever its words.
+        let indefinite = determined && lead != "the";
+        // A person named at the head ("Elsmere port chief Ana Ruiz", "Mr. Sund").
+        if let Some(&(s, i)) = self
+            .persons
+            .iter()
+            .rev()
+            .find(|(s, _)| at_head(*s) && !indefinite)
+        {
+            return self.named(i, s);
+        }
+        if head.is_cap() && !indefinite {
             // Another entity at the head: an organisation, an outlet, a surname alone.
             let (i, s) = self.entities.iter().enumerate().find_map(|(i, e)| {
                 e.mentions
@@ -321,19 +341,76 @@ impl<'a> Resolver<'a> {
         })
     }
 
-    /// The most recent person before `at` whose gender does not contradict the pronoun's.
+    /// The person a pronoun at `at` stands for: the most recent subject of its gender nearby,
+    /// else the most recent person of its gender (a name after a preposition or as an object
+    /// is a weaker antecedent: "she told Ana Ruiz" is rarely followed by Ruiz's "she said").
     fn pronoun(&self, at: usize, g: Option<Gender>) -> Option<Speaker> {
-        let (s, i) = self
-            .persons
-            .iter()
-            .rev()
-            .filter(|(s, _)| s.end <= at)
-            .find(|(_, i)| match (g, self.gender.get(*i).copied().flatten()) {
-                (Some(want), Some(have)) => want == have,
-                _ => true,
-            })?;
+        let fits = |i: usize| match (g, self.gender.get(i).copied().flatten()) {
+            (Some(want), Some(have)) => want == have,
+            _ => true,
+        };
+        let before = || {
+            self.persons
+                .iter()
+                .zip(&self.subjects)
+                .rev()
+                .filter(|((s, i), _)| s.end <= at && fits(*i))
+        };
+        let subject = before()
+            .find(|(_, subj)| **subj)
+            .filter(|((s, _), _)| at - s.end <= PRONOUN_REACH);
+        let ((s, i), _) = subject.or_else(|| before().next())?;
         self.named(*i, *s)
     }
+}
+
+/// How far back, in bytes, a subject is preferred as a pronoun's antecedent over a nearer
+/// object: about three sentences.
+const PRONOUN_REACH: usize = 600;
+
+/// True when the mention at `span` looks like the subject of a clause: not after a preposition,
+/// and followed (over an appositive or a parenthesis) by a lower-case word that is not a
+/// preposition ("Ana Ruiz, the mayor, said"; not "… met Ana Ruiz in Elsmere").
+fn is_subject(text: &str, span: Span) -> bool {
+    let floor = |mut i: usize| {
+        while !text.is_char_boundary(i) {
+            i -= 1;
+        }
+        i
+    };
+    let before = tokens(
+        text,
+        Span::new(floor(span.start.saturating_sub(24)), span.start),
+    );
+    if before
+        .last()
+        .is_some_and(|p| p.word && (is_preposition(&p.lower()) || p.lower() == "the"))
+    {
+        return false;
+    }
+    let after = tokens(
+        text,
+        Span::new(span.end, floor((span.end + 200).min(text.len()))),
+    );
+    let mut k = 0;
+    for close in [",", ")"] {
+        let open = if close == "," { "," } else { "(" };
+        if after.get(k).is_some_and(|t| t.is(open)) {
+            match after
+                .iter()
+                .skip(k + 1)
+                .take(MAX_INSERT)
+                .position(|t| t.is(close))
+            {
+                Some(p) => k += p + 2,
+                None => return false,
+            }
+        }
+    }
+    after.get(k).is_some_and(|t| {
+        let l = t.lower();
+        t.word && !t.is_cap() && !is_preposition(&l) && !is_function_word(&l) || is_auxiliary(&l)
+    })
 }
 
 /// A person's gender from the honorifics and gendered titles of their mentions, else from the

@@ -161,17 +161,17 @@ fn surname(name: &str) -> Option<String> {
 /// Ada Lovelace", "a tired Lovelace"): a named person all the same.
 fn ends_in_name(speaker: &str) -> bool {
     let name = speaker.split(" of ").next().unwrap_or(speaker);
-    let last = name.split_whitespace().last().unwrap_or("");
-    let mut words = name.split_whitespace();
-    words.next();
-    // A capitalised last word after a lower-case or possessive one is a name; "the Harbor
-    // Authority" is not a person by this test, every word after its article being capitalised.
-    last.chars().next().is_some_and(char::is_uppercase)
-        && words.any(|w| {
-            w.chars().next().is_some_and(char::is_lowercase)
-                || w.ends_with("’s")
-                || w.ends_with("'s")
-        })
+    let words: Vec<&str> = name.split_whitespace().collect();
+    let lower = |w: &&str| w.chars().next().is_some_and(char::is_lowercase);
+    // A capitalised last word after a lower-case or possessive one is a name ("pollster Ada
+    // Lovelace", "the Courier's Ada Lovelace"); "the harbour master" is not.
+    let Some((last, before)) = words.split_last() else {
+        return false;
+    };
+    !lower(last)
+        && before
+            .iter()
+            .any(|w| lower(w) || w.ends_with("’s") || w.ends_with("'s"))
 }
 
 /// The README's speaker rule. `gold_kind` is the gold entity kind of a named speaker, when the
