@@ -12,7 +12,7 @@ use model::{
     Attribution, BlockKind, Document, Entity, EntityKind, Quote, Sentence, SourceKind, Span,
 };
 
-use crate::entities::lexicon::{is_attribution_cue, is_descriptor_head};
+use crate::entities::lexicon::{is_attribution_cue, is_descriptor_head, is_title};
 use crate::entities::tokens::{tokens, Tok};
 use crate::quotes::descriptors;
 use crate::quotes::speaker::{np_after, np_before, Resolver};
@@ -375,8 +375,18 @@ pub fn attributions(
             if quoted(Span::new(toks[a].span.start, toks[b].span.end)) {
                 continue;
             }
+            let head = &toks[b];
+            let hl = head.lower();
+            // A description credits a source when its head is one ("aides", "a spokesman",
+            // "Elsmere Democrats"), not any words before a verb ("a solid lead showed").
+            let source_head = head.is_cap()
+                || is_descriptor_head(&hl)
+                || is_title(&hl)
+                || (hl.len() > 3 && hl.ends_with('s') && !hl.ends_with("ss"));
             if let Some(sp) = resolver.resolve(&toks, a, b) {
-                add(credit(entities, &sp, toks[a].span), &mut out);
+                if !sp.anonymous || source_head {
+                    add(credit(entities, &sp, toks[a].span), &mut out);
+                }
             }
         }
     }

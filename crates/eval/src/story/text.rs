@@ -84,6 +84,27 @@ pub fn names_match(a: &str, b: &str) -> bool {
     contains_run(&ta, &tb) || contains_run(&tb, &ta)
 }
 
+/// Honorifics and titles that stand before a person's name without being part of it.
+const TITLES: &[&str] = &[
+    "mr", "mrs", "ms", "dr", "president", "sen", "senator", "rep", "representative", "gov",
+    "governor", "mayor", "secretary", "gen", "general", "judge", "justice", "speaker",
+];
+
+/// [`names_match`], or the same after the gold source's leading titles are dropped: a person
+/// credited as "Mr. Lovelace" or "President Lovelace" is named by "Ada Lovelace".
+pub fn source_names_match(reported: &str, gold: &str) -> bool {
+    if names_match(reported, gold) {
+        return true;
+    }
+    let words = name_tokens(gold);
+    let bare: Vec<String> = words
+        .iter()
+        .skip_while(|w| TITLES.contains(&w.as_str()))
+        .cloned()
+        .collect();
+    bare.len() < words.len() && !bare.is_empty() && contains_run(&name_tokens(reported), &bare)
+}
+
 /// Lower-cased text with runs of white space made one space: the key of an entity form.
 pub fn form_key(form: &str) -> String {
     form.split_whitespace()
@@ -283,6 +304,10 @@ mod tests {
         assert!(names_match("the Washington Post", "WaPo"));
         assert!(names_match("AP", "AP News"));
         assert!(names_match("The Ledger", "ledger"));
+        assert!(source_names_match("Ada Lovelace", "Mr. Lovelace"));
+        assert!(source_names_match("Ada Lovelace", "President Ada Lovelace"));
+        assert!(!source_names_match("Ada Lovelace", "Mr. Byron"));
+        assert!(!names_match("Ada Lovelace", "Mr. Lovelace"));
         assert!(!names_match("AP", "Apple"));
         assert!(!names_match("the", "The"));
     }
