@@ -34,7 +34,13 @@ fn subject_end(toks: &[Tok<'_>], v: usize) -> Option<usize> {
     loop {
         let t = toks.get(k)?;
         let l = t.lower();
-        if t.word && (is_auxiliary(&l) || l.ends_with("ly") || l == "not" || is_time_word(&l)) {
+        // A capitalised auxiliary is a name ("“…,” Will wrote").
+        if t.word
+            && (is_auxiliary(&l) && !t.is_cap()
+                || l.ends_with("ly")
+                || l == "not"
+                || is_time_word(&l))
+        {
             k = k.checked_sub(1)?;
             continue;
         }
@@ -63,7 +69,15 @@ fn subject_end(toks: &[Tok<'_>], v: usize) -> Option<usize> {
 
 /// True for a word that may not be inside a subject phrase ("State" may, "state" may not).
 fn breaks_np(t: &Tok<'_>) -> bool {
+    // An acronym ("US Senator Ana Ruiz") is not the pronoun it spells.
+    if t.text.len() >= 2 && t.text.chars().all(|c| c.is_ascii_uppercase()) {
+        return false;
+    }
     let l = t.lower();
+    // A capitalised auxiliary is a name ("Will", "May").
+    if t.is_cap() && is_auxiliary(&l) {
+        return false;
+    }
     (is_function_word(&l) && determiner_count(&l).is_none())
         || is_preposition(&l)
         || (is_speech_verb(&l) || is_auxiliary(&l)) && !t.is_cap()
@@ -164,7 +178,14 @@ pub(crate) fn np_after(toks: &[Tok<'_>], start: usize) -> Option<(usize, usize)>
                 && k > start
                 && is_title(&toks[k - 1].lower())
                 && toks.get(k + 1).is_some_and(|n| n.word && !n.is_cap());
-            if !title_of && (breaks_np(x) || is_time_word(&l)) {
+            if title_of {
+                // The word after "of" belongs to the title even when it is a verb ("state").
+                e = k + 1;
+                words += 2;
+                k += 2;
+                continue;
+            }
+            if breaks_np(x) || is_time_word(&l) {
                 break;
             }
         }

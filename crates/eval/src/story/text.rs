@@ -86,8 +86,24 @@ pub fn names_match(a: &str, b: &str) -> bool {
 
 /// Honorifics and titles that stand before a person's name without being part of it.
 const TITLES: &[&str] = &[
-    "mr", "mrs", "ms", "dr", "president", "sen", "senator", "rep", "representative", "gov",
-    "governor", "mayor", "secretary", "gen", "general", "judge", "justice", "speaker",
+    "mr",
+    "mrs",
+    "ms",
+    "dr",
+    "president",
+    "sen",
+    "senator",
+    "rep",
+    "representative",
+    "gov",
+    "governor",
+    "mayor",
+    "secretary",
+    "gen",
+    "general",
+    "judge",
+    "justice",
+    "speaker",
 ];
 
 /// [`names_match`], or the same after the gold source's leading titles are dropped: a person
