@@ -211,6 +211,8 @@ pub(crate) struct Resolver<'a> {
     subjects: Vec<bool>,
     /// Descriptions of unnamed sources given so far, for "the same official".
     described: Vec<Speaker>,
+    /// Singular descriptions of unnamed sources that are subjects, in text order.
+    sources: Vec<Span>,
 }
 
 impl<'a> Resolver<'a> {
@@ -231,6 +233,15 @@ impl<'a> Resolver<'a> {
             .collect();
         persons.sort_by_key(|(s, _)| s.start);
         let subjects = persons.iter().map(|(s, _)| is_subject(text, *s)).collect();
+        // Singular descriptions of unnamed sources opening a clause ("A former official
+        // warned …"), which a following "he" or "she" takes up.
+        let all = tokens(text, Span::new(0, text.len()));
+        let sources = descriptors(&all)
+            .into_iter()
+            .filter(|d| d.count.is_none_or(|c| c == 1) && !d.head.ends_with('s') && !d.definite)
+            .filter(|d| !quoted(d.span) && is_subject(text, d.span))
+            .map(|d| d.span)
+            .collect();
         Resolver {
             text,
             entities,
@@ -238,6 +249,7 @@ impl<'a> Resolver<'a> {
             persons,
             subjects,
             described: Vec::new(),
+            sources,
         }
     }
 
@@ -249,7 +261,10 @@ impl<'a> Resolver<'a> {
         // The head: the last word, or the word before "of" ("Ana Ruiz of the port authority").
         let h = (1..np.len())
             .find(|&i| {
-                np[i].text == "of" && np.get(i + 1).is_some_and(|n| n.is_cap() || n.text == "the")
+                np[i].text == "of"
+                    && np.get(i + 1).is_some_and(|n| n.is_cap() || n.text == "the")
+                    // "Secretary of State Ana Ruiz": the title's "of" is inside the name.
+                    && !is_title(&np[i - 1].lower())
             })
             .map_or(np.len() - 1, |i| i - 1);
         let head = &np[h];
@@ -380,7 +395,25 @@ impl<'a> Resolver<'a> {
         let subject = before()
             .find(|(_, subj)| **subj)
             .filter(|((s, _), _)| at - s.end <= PRONOUN_REACH);
-        let ((s, i), _) = subject.or_else(|| before().next())?;
+        let found = subject.or_else(|| before().next());
+        // An unnamed source described after the last person named, and close by, is the one
+        // the pronoun takes up ("A former official warned … “…,” he said").
+        let source = self
+            .sources
+            .iter()
+            .rev()
+            .find(|d| d.end <= at)
+            .filter(|d| at - d.end <= SOURCE_REACH)
+            .filter(|d| found.is_none_or(|((s, _), _)| s.end <= d.start));
+        if let Some(d) = source {
+            return Some(Speaker {
+                name: d.text(self.text).to_string(),
+                anonymous: true,
+                entity: None,
+                span: Some(*d),
+            });
+        }
+        let ((s, i), _) = found?;
         self.named(*i, *s)
     }
 }
@@ -388,6 +421,10 @@ impl<'a> Resolver<'a> {
 /// How far back, in bytes, a subject is preferred as a pronoun's antecedent over a nearer
 /// object: about three sentences.
 const PRONOUN_REACH: usize = 600;
+
+/// How far back, in bytes, a described unnamed source is taken up by a pronoun: about two
+/// sentences.
+const SOURCE_REACH: usize = 400;
 
 /// True when the mention at `span` looks like the subject of a clause: not after a preposition,
 /// and followed (over an appositive or a parenthesis) by a lower-case word that is not a
