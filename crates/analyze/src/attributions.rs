@@ -12,9 +12,10 @@ use model::{
     Attribution, BlockKind, Document, Entity, EntityKind, Quote, Sentence, SourceKind, Span,
 };
 
-use crate::entities::lexicon::is_descriptor_head;
+use crate::entities::lexicon::{is_attribution_cue, is_descriptor_head, is_title};
 use crate::entities::tokens::{tokens, Tok};
 use crate::quotes::descriptors;
+use crate::quotes::speaker::{np_after, np_before, Resolver};
 
 /// Nouns that make a phrase a document or report.
 fn is_document_word(lower: &str) -> bool {
@@ -343,7 +344,74 @@ pub fn attributions(
             }
         }
     }
+    // People, groups and bodies credited by a verb ("Ruiz said", "aides believe", "a poll
+    // found", "…, said Ruiz") and quoted speakers. Added last, so that an outlet named in the
+    // same sentence stays the sentence's first credit.
+    let mut resolver = Resolver::new(text, entities, quoted);
+    for s in sentences
+        .iter()
+        .filter(|s| matches!(s.kind, BlockKind::Body | BlockKind::Standfirst))
+    {
+        let toks = tokens(text, s.span);
+        for (k, t) in toks.iter().enumerate() {
+            let l = t.lower();
+            let according = l == "according" && toks.get(k + 1).is_some_and(|n| n.is("to"));
+            if !t.word || quoted(t.span) || !(according || is_attribution_cue(&l)) {
+                continue;
+            }
+            // "…, said Ruiz": a verb after a comma or a quotation has its subject after it.
+            let inverted = k == 0
+                || toks
+                    .get(k - 1)
+                    .is_some_and(|p| matches!(p.text, "," | "”" | "\"" | "—"));
+            let np = if according {
+                np_after(&toks, k + 2)
+            } else if inverted {
+                np_after(&toks, k + 1).or_else(|| np_before(&toks, k))
+            } else {
+                np_before(&toks, k)
+            };
+            let Some((a, b)) = np else { continue };
+            if quoted(Span::new(toks[a].span.start, toks[b].span.end)) {
+                continue;
+            }
+            let head = &toks[b];
+            let hl = head.lower();
+            // A description credits a source when its head is one ("aides", "a spokesman",
+            // "Elsmere Democrats"), not any words before a verb ("a solid lead showed").
+            let source_head = head.is_cap()
+                || is_descriptor_head(&hl)
+                || is_title(&hl)
+                || (hl.len() > 3 && hl.ends_with('s') && !hl.ends_with("ss"));
+            if let Some(sp) = resolver.resolve(&toks, a, b) {
+                if !sp.anonymous || source_head {
+                    add(credit(entities, &sp, toks[a].span), &mut out);
+                }
+            }
+        }
+    }
+    for q in quotes {
+        if let Some(sp) = q.speaker.as_ref().filter(|sp| !sp.anonymous) {
+            add(credit(entities, sp, q.span), &mut out);
+        }
+    }
     out
+}
+
+/// An attribution to a speaker; `at` where the speaker has no span of its own.
+fn credit(entities: &[Entity], sp: &model::Speaker, at: Span) -> Attribution {
+    let kind = match sp.entity.and_then(|i| entities.get(i)).map(|e| e.kind) {
+        Some(EntityKind::Organization) => SourceKind::Organization,
+        Some(EntityKind::Outlet) => SourceKind::Outlet,
+        _ => SourceKind::Official,
+    };
+    Attribution {
+        source: sp.name.clone(),
+        kind,
+        count: None,
+        span: sp.span.unwrap_or(at),
+        first_report: false,
+    }
 }
 
 /// True when the mention follows "told", "tell", "to" or "by" (a source spoken to).

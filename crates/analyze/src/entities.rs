@@ -14,7 +14,9 @@ use std::collections::HashSet;
 
 use model::{BlockKind, Document, Entity, EntityKind, Mention, Sentence, Span};
 
-use lexicon::{is_function_word, is_known_place, is_title, org_word};
+use lexicon::{
+    first_name_gender, is_function_word, is_known_place, is_time_word, is_title, org_word,
+};
 use tokens::{tokens, Tok};
 
 /// A run of capitalised words, split into title and name.
@@ -32,6 +34,8 @@ struct Chunk {
     kind: Option<EntityKind>,
     /// A country prefix ("US", "U.S.") before an organisation's name: the span without it.
     bare_span: Option<Span>,
+    /// True when "the" stands right before it.
+    after_article: bool,
 }
 
 /// The entities of one article.
@@ -75,7 +79,7 @@ fn is_close_quote(t: &Tok<'_>) -> bool {
 
 /// True for a capitalised word that may be part of a name.
 fn name_word(t: &Tok<'_>) -> bool {
-    t.is_cap() && t.text != "I"
+    t.is_cap() && t.text != "I" && !is_time_word(&t.lower())
 }
 
 /// Runs of capitalised words of one sentence, as chunks.
@@ -241,7 +245,13 @@ fn classify(text: &str, toks: &[Tok<'_>], run: &[usize]) -> Option<Chunk> {
         });
     }
     let title = (name_from > 0).then(|| span_of(first, run[name_from - 1]).text(text).to_string());
-    if title.is_some() && kind.is_none() {
+    // A title before a name, or a usual given name first, makes a person of a name that ends
+    // like a place ("Mayor Lena Park", "Lena Hall").
+    let given = (2..=3).contains(&words.len()) && first_name_gender(&words[0]).is_some();
+    if (title.is_some() || given)
+        && matches!(kind, None | Some(EntityKind::Place))
+        && !is_known_place(&name)
+    {
         kind = Some(EntityKind::Person);
     }
     // A country prefix of an organisation ("US Cyber Command").
@@ -253,7 +263,12 @@ fn classify(text: &str, toks: &[Tok<'_>], run: &[usize]) -> Option<Chunk> {
             prefix.then(|| span_of(name_idx[1], last))
         })
         .flatten();
+    let after_article = first
+        .checked_sub(1)
+        .and_then(|p| toks.get(p))
+        .is_some_and(|p| p.word && p.lower() == "the");
     Some(Chunk {
+        after_article,
         name_span: span_of(name_first, last),
         titled_span: (name_from > 0).then(|| span_of(first, last)),
         title,
@@ -378,6 +393,11 @@ fn build(text: &str, chunks: &[Chunk], descriptors: &[OrgDescriptor]) -> Vec<Ent
             }
         };
         if c.words.len() == 1 {
+            deferred.push(c);
+            continue;
+        }
+        // "the Grey Gull": a person's name takes no article; a place or a thing does.
+        if c.kind.is_none() && c.title.is_none() && c.after_article {
             deferred.push(c);
             continue;
         }

@@ -9,13 +9,16 @@
 //! the previous one, the previous speaker. Pronouns and definite descriptions ("the same
 //! official") resolve to the nearest suitable antecedent.
 
-use model::{BlockKind, Document, Entity, EntityKind, Quote, Sentence, Span, Speaker};
+pub(crate) mod speaker;
+
+use model::{BlockKind, Document, Entity, Quote, Sentence, Span, Speaker};
 
 use crate::entities::lexicon::{
-    determiner_count, is_auxiliary, is_descriptor_head, is_function_word, is_person_pronoun,
-    is_preposition, is_speech_verb,
+    determiner_count, is_auxiliary, is_descriptor_head, is_function_word, is_preposition,
+    is_speech_verb, is_title, pronoun_gender,
 };
 use crate::entities::tokens::{tokens, Tok};
+use speaker::{np_after, np_before, Resolver};
 
 /// A description of an unnamed source: "a senior port official", "two officials familiar with
 /// the matter".
@@ -127,6 +130,12 @@ struct Raw {
 
 fn raw_quotes(doc: &Document) -> Vec<Raw> {
     let text = doc.text.as_str();
+    // Outlets mix the marks ("“…," she said): the content starts after whichever mark opened.
+    let mark_len = |o: usize| {
+        text.get(o..)
+            .and_then(|r| r.chars().next())
+            .map_or(1, char::len_utf8)
+    };
     let mut out = Vec::new();
     for (bi, b) in doc.blocks.iter().enumerate() {
         if !matches!(b.kind, BlockKind::Body | BlockKind::Standfirst) {
@@ -144,7 +153,7 @@ fn raw_quotes(doc: &Document) -> Vec<Raw> {
                         out.push(Raw {
                             open: o,
                             close: Some(at),
-                            content: Span::new(o + '“'.len_utf8(), at),
+                            content: Span::new(o + mark_len(o), at),
                             block: bi,
                         });
                     }
@@ -154,7 +163,7 @@ fn raw_quotes(doc: &Document) -> Vec<Raw> {
                         out.push(Raw {
                             open: o,
                             close: Some(at),
-                            content: Span::new(o + 1, at),
+                            content: Span::new(o + mark_len(o), at),
                             block: bi,
                         });
                         open = None;
@@ -169,15 +178,10 @@ fn raw_quotes(doc: &Document) -> Vec<Raw> {
             prev = Some(c);
         }
         if let Some(o) = open {
-            let len = if text.get(o..).is_some_and(|r| r.starts_with('“')) {
-                '“'.len_utf8()
-            } else {
-                1
-            };
             out.push(Raw {
                 open: o,
                 close: None,
-                content: Span::new(o + len, b.span.end),
+                content: Span::new(o + mark_len(o), b.span.end),
                 block: bi,
             });
         }
@@ -219,89 +223,132 @@ fn not_a_quote(text: &str, r: &Raw) -> bool {
     long.len() >= 2 && words.len() <= 8 && !ends_sentence && long.iter().all(|w| cap(w))
 }
 
-/// A possible speaker: a person mention, a description of an unnamed source, or a pronoun.
-#[derive(Clone, Debug)]
-enum Cand {
-    Person(usize, Span),
-    Descr(Descriptor),
-    Pronoun(Span),
+/// How far after a quotation its speech verb may stand, in tokens: room for a name with an
+/// appositive ("…,” Ana Ruiz, director of the port at Elsmere, said").
+const MAX_TO_VERB: usize = 24;
+
+/// True when token `k` is a speech verb, or "according" before "to".
+pub(crate) fn is_cue(toks: &[Tok<'_>], k: usize) -> bool {
+    // A capital makes a name of a verb ("Read", "Post") except at the start of a sentence.
+    let Some(t) = toks.get(k).filter(|t| t.word && (k == 0 || !t.is_cap())) else {
+        return false;
+    };
+    let l = t.lower();
+    // "“…,” Read said": a capital before a speech verb is its subject, not a verb.
+    let subject_of_next = t.is_cap()
+        && toks
+            .get(k + 1)
+            .is_some_and(|n| n.word && !n.is_cap() && is_speech_verb(&n.lower()));
+    !subject_of_next
+        && (is_speech_verb(&l)
+            || (l == "according" && toks.get(k + 1).is_some_and(|n| n.lower() == "to")))
 }
 
-impl Cand {
-    fn span(&self) -> Span {
-        match self {
-            Cand::Person(_, s) | Cand::Pronoun(s) => *s,
-            Cand::Descr(d) => d.span,
-        }
-    }
+/// True for a quotation mark token.
+fn is_mark(t: &Tok<'_>) -> bool {
+    matches!(t.text, "“" | "”" | "\"")
 }
 
-/// The candidates of a stretch of tokens, in order.
-fn candidates(toks: &[Tok<'_>], entities: &[Entity]) -> Vec<(usize, usize, Cand)> {
-    let mut out = Vec::new();
-    for (i, e) in entities
+/// The speaker named right after a quotation, in its closing sentence: "…,” Ruiz said", "…,”
+/// said Sen. Ana Ruiz of Elsmere", "…,” a port official told reporters", "…” ― Ana Ruiz".
+fn frame_after(toks: &[Tok<'_>], resolver: &mut Resolver<'_>) -> Option<Speaker> {
+    // Up to the next quotation of the sentence.
+    let toks = &toks[..toks.iter().position(is_mark).unwrap_or(toks.len())];
+    let w = toks.iter().position(|t| t.word)?;
+    let lead = &toks[..w];
+    if lead
         .iter()
-        .enumerate()
-        .filter(|(_, e)| e.kind == EntityKind::Person)
+        .any(|t| !matches!(t.text, "," | "—" | "–" | "―" | "-" | ":" | "…"))
     {
-        for m in &e.mentions {
-            let first = toks.iter().position(|t| t.span.start == m.span.start);
-            let last = toks.iter().position(|t| t.span.end == m.span.end);
-            if let (Some(a), Some(b)) = (first, last) {
-                out.push((a, b, Cand::Person(i, m.span)));
-            }
-        }
+        return None;
     }
-    for d in descriptors(toks) {
-        let a = toks.iter().position(|t| t.span.start == d.span.start);
-        let b = toks.iter().position(|t| t.span.end == d.span.end);
-        if let (Some(a), Some(b)) = (a, b) {
-            // An appositive ("Ana Ruiz, a senior official,") describes the name before it.
-            let appositive = a >= 2
-                && toks[a - 1].is(",")
-                && out
-                    .iter()
-                    .any(|(_, e, c)| *e == a - 2 && matches!(c, Cand::Person(..)));
-            if !appositive {
-                out.push((a, b, Cand::Descr(d)));
-            }
+    let Some(v) = (w..toks.len().min(w + MAX_TO_VERB)).find(|&k| is_cue(toks, k)) else {
+        // A name on its own after a dash: the signature of a reader's or a poster's words.
+        let dashed = lead.iter().any(|t| matches!(t.text, "—" | "―"));
+        let (a, b) = np_after(toks, w).filter(|_| dashed)?;
+        let rest_is_stop = toks[b + 1..].iter().all(|t| !t.word);
+        return rest_is_stop.then(|| resolver.resolve(toks, a, b)).flatten();
+    };
+    let (a, b) = if v == w {
+        let start = if toks[v].lower() == "according" {
+            v + 2
+        } else {
+            v + 1
+        };
+        np_after(toks, start)?
+    } else {
+        // A subject longer than the phrase parser takes ("the Elsmere senator and presidential
+        // candidate said") starts at the quotation all the same when only words lie between.
+        let (a, b) = np_before(toks, v)?;
+        let between = toks.get(w..a).unwrap_or_default();
+        if a < w
+            || !between
+                .iter()
+                .all(|t| t.word && !is_speech_verb(&t.lower()))
+        {
+            return None;
         }
-    }
-    for (k, t) in toks.iter().enumerate() {
-        if t.word && is_person_pronoun(&t.lower()) {
-            out.push((k, k, Cand::Pronoun(t.span)));
-        }
-    }
-    out.sort_by_key(|(a, _, _)| *a);
-    out
+        (w, b)
+    };
+    resolver.resolve(toks, a, b)
 }
 
-/// True when a speech verb follows token `end`, over auxiliaries, adverbs and an appositive.
-fn speech_verb_after(toks: &[Tok<'_>], end: usize) -> bool {
-    let mut k = end + 1;
-    if toks.get(k).is_some_and(|t| t.is(",")) {
-        // An appositive: skip to its closing comma.
-        let close = toks
-            .iter()
-            .enumerate()
-            .skip(k + 1)
-            .take(14)
-            .find(|(_, t)| t.is(","))
-            .map(|(i, _)| i);
-        match close {
-            Some(c) => k = c + 1,
-            None => return false,
+/// The speaker named before a quotation in its opening sentence: "Ruiz said: “…", "Ruiz told
+/// the board that “…", "according to Ruiz, “…", "Ruiz, in a statement, added, “…".
+fn frame_before(toks: &[Tok<'_>], resolver: &mut Resolver<'_>) -> Option<Speaker> {
+    let Some(v) = (0..toks.len()).rev().find(|&k| is_cue(toks, k)) else {
+        // "Ana Ruiz and Ode Banks: “…"
+        let colon = toks.len().checked_sub(1).filter(|&c| toks[c].is(":"))?;
+        return subject(toks, colon, true, resolver);
+    };
+    let verb = toks[v].lower();
+    // "according to Ruiz, “…"; "Said Ruiz: “…"
+    if verb == "according" || v == 0 {
+        let start = if verb == "according" { v + 2 } else { v + 1 };
+        let (a, b) = np_after(toks, start)?;
+        return resolver.resolve(toks, a, b);
+    }
+    // A participle ("…, saying “…") takes the subject of its clause.
+    if !verb.ends_with("ing") {
+        if let Some(s) = np_before(toks, v).and_then(|(a, b)| resolver.resolve(toks, a, b)) {
+            return Some(s);
         }
     }
-    while let Some(t) = toks.get(k) {
+    subject(toks, v, false, resolver)
+}
+
+/// The nearest name, pronoun or description of a source before token `v` that is not the object
+/// of a preposition (but for "from" when `objects_too`, in a heading "More from Ana Ruiz:"): the
+/// subject of the clause that speaks.
+fn subject(
+    toks: &[Tok<'_>],
+    v: usize,
+    objects_too: bool,
+    resolver: &mut Resolver<'_>,
+) -> Option<Speaker> {
+    for end in (0..v).rev() {
+        let t = &toks[end];
         let l = t.lower();
-        if t.word && (is_auxiliary(&l) || l.ends_with("ly") || l == "not") {
-            k += 1;
+        let head = (t.is_cap() && !is_function_word(&l))
+            || pronoun_gender(&l).is_some()
+            || is_descriptor_head(&l);
+        let name_goes_on = end + 1 < v && toks[end + 1].is_cap() && t.is_cap();
+        if !t.word || t.possessive || !head || name_goes_on || is_title(&l) {
             continue;
         }
-        return t.word && is_speech_verb(&l);
+        let Some((a, b)) = np_before(toks, end + 1) else {
+            continue;
+        };
+        let after = a.checked_sub(1).and_then(|p| toks.get(p)).map(Tok::lower);
+        let object = after.as_deref().is_some_and(is_preposition);
+        if b != end || object && !(objects_too && after.as_deref() == Some("from")) {
+            continue;
+        }
+        if let Some(s) = resolver.resolve(toks, a, b) {
+            return Some(s);
+        }
     }
-    false
+    None
 }
 
 /// The quotations of one article.
@@ -321,27 +368,12 @@ pub fn quotes(doc: &Document, sentences: &[Sentence], entities: &[Entity]) -> Ve
         .iter()
         .map(|r| Span::new(r.open, r.close.map_or(r.content.end, mark_end)))
         .collect();
-    let inside_quote = |s: Span| quote_spans.iter().any(|q| q.contains(s));
-    // Antecedents for pronouns, in text order: person mentions and indefinite descriptions.
-    let mut antecedents: Vec<(Span, Speaker)> = Vec::new();
-    for s in sentences
-        .iter()
-        .filter(|s| s.kind != BlockKind::Boilerplate)
-    {
-        let toks = tokens(text, s.span);
-        for (_, _, c) in candidates(&toks, entities) {
-            if inside_quote(c.span()) {
-                continue;
-            }
-            if let Some(sp) = speaker_of(text, &c, entities, &antecedents) {
-                antecedents.push((c.span(), sp));
-            }
-        }
-    }
-    antecedents.sort_by_key(|(s, _)| s.start);
+    let mut resolver = Resolver::new(text, entities, |s| {
+        quote_spans.iter().any(|q| q.contains(s))
+    });
     let mut out: Vec<Quote> = Vec::new();
     let mut prev: Option<(usize, Option<Speaker>)> = None;
-    for (r, qspan) in raws.iter().zip(&quote_spans) {
+    for r in &raws {
         let content = r.content.trim(text);
         let sent_open = sentences
             .iter()
@@ -356,74 +388,41 @@ pub fn quotes(doc: &Document, sentences: &[Sentence], entities: &[Entity]) -> Ve
         });
         let before_text = before_span.text(text).trim_end();
         let partial = !before_text.is_empty() && !before_text.ends_with([':', ',']);
-        let mut speaker = None;
-        // 1. Right after the quotation, in its closing sentence.
-        if let (Some(c), Some(sc)) = (r.close, sent_close) {
-            let after = tokens(text, Span::new(mark_end(c), sc.span.end));
-            let window: Vec<Tok<'_>> = after.into_iter().take(12).collect();
-            if let Some(v) = window
-                .iter()
-                .position(|t| t.word && is_speech_verb(&t.lower()))
-            {
-                if window.iter().take(v).filter(|t| t.word).count() <= 6 {
-                    let cands = candidates(&window, entities);
-                    // The speaker stands right after the quotation or right after the verb.
-                    let leads = |a: usize| window.iter().take(a).all(|t| !t.word);
-                    let pick = cands
+        // 1. Right after the quotation, in its closing sentence; 2. before it, in its opening
+        // sentence.
+        let mut speaker = r
+            .close
+            .zip(sent_close)
+            .and_then(|(c, sc)| {
+                let mut after = tokens(text, Span::new(mark_end(c), sc.span.end));
+                // “…?” Ruiz asked: the sentence ended with the quotation, the frame follows.
+                if after.iter().all(|t| !t.word) {
+                    let next = sentences
                         .iter()
-                        .filter(|(a, e, _)| *e < v && leads(*a))
-                        .max_by_key(|(_, e, _)| *e)
-                        .or_else(|| {
-                            if leads(v) {
-                                cands.iter().find(|(a, _, _)| *a == v + 1)
-                            } else {
-                                None
-                            }
-                        });
-                    speaker =
-                        pick.and_then(|(_, _, c)| speaker_of(text, c, entities, &antecedents));
+                        .find(|s| s.block == sc.block && s.span.start >= sc.span.end);
+                    after = next.map_or(after, |s| tokens(text, s.span));
                 }
-            }
-        }
-        // 2. Before it, in its opening sentence.
-        if speaker.is_none() {
-            let toks = tokens(text, before_span);
-            let cands: Vec<(usize, usize, Cand)> = candidates(&toks, entities)
-                .into_iter()
-                .filter(|(a, _, _)| {
-                    *a == 0
-                        || !toks
-                            .get(a - 1)
-                            .is_some_and(|p| p.word && is_preposition(&p.lower()))
-                })
-                .collect();
-            let voiced = cands
-                .iter()
-                .rev()
-                .find(|(_, e, _)| speech_verb_after(&toks, *e));
-            let any_verb = toks.iter().any(|t| t.word && is_speech_verb(&t.lower()));
-            let pick = voiced.or_else(|| {
-                if any_verb {
-                    cands
-                        .iter()
-                        .rev()
-                        .find(|(_, _, c)| !matches!(c, Cand::Pronoun(_)))
-                } else {
-                    None
-                }
-            });
-            speaker = pick.and_then(|(_, _, c)| speaker_of(text, c, entities, &antecedents));
-        }
-        // 3. A quotation that only continues the previous one.
+                frame_after(&after, &mut resolver)
+            })
+            .or_else(|| frame_before(&tokens(text, before_span), &mut resolver));
         if speaker.is_none() && before_text.is_empty() {
+            // 3. A quotation that continues the previous one, in its paragraph or the next.
             if let Some((pb, ps)) = &prev {
                 if r.block == *pb || r.block == pb + 1 {
                     speaker.clone_from(ps);
                 }
             }
+            // 4. A paragraph of quotation only, introduced by the one before ("Ruiz said:").
+            if speaker.is_none() {
+                speaker = introduced(text, sentences, r.block, &mut resolver);
+            }
+        }
+        if speaker.is_none() && partial {
+            // 5. Words quoted inside a sentence with no speech verb ("Ruiz called the plan a
+            // “detour”", "He deemed it “a con”"): the person the sentence is about.
+            speaker = sentence_subject(&tokens(text, before_span), &mut resolver);
         }
         prev = Some((r.block, speaker.clone()));
-        let _ = qspan;
         out.push(Quote {
             span: content,
             speaker,
@@ -433,54 +432,33 @@ pub fn quotes(doc: &Document, sentences: &[Sentence], entities: &[Entity]) -> Ve
     out
 }
 
-/// The speaker a candidate stands for; `None` for a pronoun without antecedent.
-fn speaker_of(
+/// The named person or organisation that opens a sentence (after a leading phrase set off by
+/// a comma, "In a letter, Ana Ruiz …"): its likely subject. Descriptions are left out, as they
+/// rarely speak in a sentence without a speech verb.
+fn sentence_subject(toks: &[Tok<'_>], resolver: &mut Resolver<'_>) -> Option<Speaker> {
+    let first = toks.iter().position(|t| t.word)?;
+    let start = if is_preposition(&toks[first].lower()) {
+        first + toks[first..].iter().position(|t| t.is(","))? + 1
+    } else {
+        first
+    };
+    let (a, b) = np_after(toks, start)?;
+    resolver.resolve(toks, a, b).filter(|s| !s.anonymous)
+}
+
+/// The speaker the paragraph before `block` introduces in its last sentence, when it ends in a
+/// colon.
+fn introduced(
     text: &str,
-    c: &Cand,
-    entities: &[Entity],
-    antecedents: &[(Span, Speaker)],
+    sentences: &[Sentence],
+    block: usize,
+    resolver: &mut Resolver<'_>,
 ) -> Option<Speaker> {
-    match c {
-        Cand::Person(i, span) => Some(Speaker {
-            name: entities.get(*i)?.name.clone(),
-            anonymous: false,
-            entity: Some(*i),
-            span: Some(*span),
-        }),
-        Cand::Descr(d) if d.definite => {
-            // "the same official": the last description with that head before it.
-            let found = antecedents
-                .iter()
-                .rev()
-                .filter(|(s, _)| s.start < d.span.start)
-                .find(|(_, sp)| {
-                    sp.anonymous
-                        && sp
-                            .name
-                            .to_lowercase()
-                            .split_whitespace()
-                            .any(|w| w == d.head)
-                })
-                .map(|(_, sp)| sp.clone());
-            Some(found.unwrap_or(Speaker {
-                name: d.span.text(text).to_string(),
-                anonymous: true,
-                entity: None,
-                span: Some(d.span),
-            }))
-        }
-        Cand::Descr(d) => Some(Speaker {
-            name: d.span.text(text).to_string(),
-            anonymous: true,
-            entity: None,
-            span: Some(d.span),
-        }),
-        Cand::Pronoun(span) => antecedents
-            .iter()
-            .rev()
-            .find(|(s, _)| s.end <= span.start)
-            .map(|(_, sp)| sp.clone()),
+    let last = sentences.iter().rev().find(|s| s.block < block)?;
+    if last.block + 1 != block || !last.span.text(text).ends_with(':') {
+        return None;
     }
+    frame_before(&tokens(text, last.span), resolver)
 }
 
 #[cfg(test)]
@@ -547,6 +525,38 @@ mod tests {
                 ),
             ]
         );
+    }
+
+    #[test]
+    fn mixed_marks_titles_with_verbs_and_names_that_are_words() {
+        let lines = [
+            r#"Ana Ruiz and Ian Read met on Tuesday."#,
+            r#"“The tide will not wait," Ruiz said. "Nor will we.""#,
+            r#""It is settled," said former secretary of state Ana Ruiz, who smiled."#,
+            r#""We assessed the risk," Read said."#,
+            r#"“The port is open!” US Senator Ode Banks said as he left."#,
+            r#""It is late," the Elsmere senator and harbour candidate said."#,
+            r#"Banks called the plan a “costly detour” on Friday."#,
+        ];
+        let (t, q) = run(&lines.join("\n"));
+        let speakers: Vec<(String, String)> = shown(&t, &q)
+            .into_iter()
+            .map(|(text, speaker, _)| (text, speaker))
+            .collect();
+        let want = [
+            ("The tide will not wait,", "Ana Ruiz"),
+            ("Nor will we.", "Ana Ruiz"),
+            ("It is settled,", "Ana Ruiz"),
+            ("We assessed the risk,", "Ian Read"),
+            ("The port is open!", "Ode Banks"),
+            ("It is late,", "the Elsmere senator and harbour candidate"),
+            ("costly detour", "Ode Banks"),
+        ];
+        let want: Vec<(String, String)> = want
+            .iter()
+            .map(|(a, b)| (a.to_string(), b.to_string()))
+            .collect();
+        assert_eq!(speakers, want);
     }
 
     #[test]

@@ -30,6 +30,88 @@ pub(crate) fn is_speech_verb(lower: &str) -> bool {
     set(&S, include_str!("../../data/speech_verbs.txt")).contains(lower)
 }
 
+/// A person's likely gender, from a given name, an honorific or a gendered title; for "he" and
+/// "she".
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub(crate) enum Gender {
+    /// Resolves "he".
+    Male,
+    /// Resolves "she".
+    Female,
+}
+
+/// The usual gender of a given name (`data/first_names.txt`), matched as written.
+pub(crate) fn first_name_gender(name: &str) -> Option<Gender> {
+    static M: OnceLock<HashMap<&'static str, Gender>> = OnceLock::new();
+    M.get_or_init(|| {
+        lines(include_str!("../../data/first_names.txt"))
+            .filter_map(|l| {
+                let (n, g) = l.split_once('\t')?;
+                let g = match g.trim() {
+                    "m" => Gender::Male,
+                    "f" => Gender::Female,
+                    _ => return None,
+                };
+                Some((n.trim(), g))
+            })
+            .collect()
+    })
+    .get(name)
+    .copied()
+}
+
+/// The gender an honorific or a title word tells ("Mr.", "congresswoman"), lower case.
+pub(crate) fn title_gender(lower: &str) -> Option<Gender> {
+    match lower {
+        "mr." | "mr" | "sir" | "lord" | "king" | "prince" | "congressman" | "chairman"
+        | "spokesman" | "councilman" | "assemblyman" | "businessman" => Some(Gender::Male),
+        "mrs." | "mrs" | "ms." | "ms" | "miss" | "madam" | "dame" | "lady" | "queen"
+        | "princess" | "congresswoman" | "chairwoman" | "spokeswoman" | "councilwoman"
+        | "assemblywoman" | "businesswoman" => Some(Gender::Female),
+        _ => None,
+    }
+}
+
+/// The gender of a subject pronoun.
+pub(crate) fn pronoun_gender(lower: &str) -> Option<Gender> {
+    match lower {
+        "he" => Some(Gender::Male),
+        "she" => Some(Gender::Female),
+        _ => None,
+    }
+}
+
+/// Names of weekdays and parts of the day: capitalised or not, never a name or a speaker.
+pub(crate) fn is_time_word(lower: &str) -> bool {
+    matches!(
+        lower,
+        "monday"
+            | "tuesday"
+            | "wednesday"
+            | "thursday"
+            | "friday"
+            | "saturday"
+            | "sunday"
+            | "today"
+            | "yesterday"
+            | "tonight"
+            | "morning"
+            | "afternoon"
+            | "evening"
+            | "night"
+            | "week"
+            | "weekend"
+    )
+}
+
+/// Verbs that credit information to a source: the speech verbs and those of reporting, finding
+/// and believing (`data/attribution_cues.txt`).
+pub(crate) fn is_attribution_cue(lower: &str) -> bool {
+    static S: OnceLock<HashSet<&'static str>> = OnceLock::new();
+    is_speech_verb(lower)
+        || set(&S, include_str!("../../data/attribution_cues.txt")).contains(lower)
+}
+
 /// Nouns heading a description of an unnamed source.
 pub(crate) fn is_descriptor_head(lower: &str) -> bool {
     static S: OnceLock<HashSet<&'static str>> = OnceLock::new();
@@ -210,6 +292,7 @@ pub(crate) fn is_preposition(lower: &str) -> bool {
 }
 
 /// Subject pronouns that stand for a person.
+#[allow(dead_code)]
 pub(crate) fn is_person_pronoun(lower: &str) -> bool {
     matches!(lower, "he" | "she")
 }
@@ -217,9 +300,8 @@ pub(crate) fn is_person_pronoun(lower: &str) -> bool {
 /// Determiners and counts that open a description ("a", "two", "several").
 pub(crate) fn determiner_count(lower: &str) -> Option<Option<u32>> {
     let n = match lower {
-        "a" | "an" | "the" | "some" | "several" | "multiple" | "many" | "unnamed" | "anonymous" => {
-            None
-        }
+        "a" | "an" | "the" | "another" | "some" | "several" | "multiple" | "many" | "unnamed"
+        | "anonymous" => None,
         "one" => Some(1),
         "two" => Some(2),
         "three" => Some(3),

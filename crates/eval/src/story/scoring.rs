@@ -9,7 +9,8 @@ use model::{
 
 use super::gold::{DocEvidence, Gold, GoldDocument};
 use super::text::{
-    clip, form_key, name_tokens, names_match, same_surname, speaker_right, text_matches,
+    clip, form_key, name_tokens, names_match, same_surname, source_names_match, speaker_right,
+    text_matches,
 };
 use super::{
     AttributionScore, BoilerplateScore, ContradictionScore, Details, EntityScore, FactScore,
@@ -912,7 +913,8 @@ fn reported_sources<'a>(ctx: &Ctx<'a>, key: &str) -> Vec<&'a str> {
 ///
 /// Decision: `reported` counts, per document that maps to the gold, the distinct source names
 /// of the analysis and of the attribution edges together, so that an engine filling both is not
-/// counted twice.
+/// counted twice; a gold source given with an honorific or a title ("Mr. Lovelace") is named
+/// by the person's name without it ([`source_names_match`]).
 fn attributions(ctx: &Ctx<'_>, out: &mut Vec<Outcome>) -> AttributionScore {
     let mut s = AttributionScore::default();
     let mut keys: Vec<&&str> = ctx.articles.keys().collect();
@@ -924,7 +926,7 @@ fn attributions(ctx: &Ctx<'_>, out: &mut Vec<Outcome>) -> AttributionScore {
         let got = reported_sources(ctx, doc);
         for g in sources {
             s.total += 1;
-            if got.iter().any(|r| names_match(r, g)) {
+            if got.iter().any(|r| source_names_match(r, g)) {
                 s.found += 1;
                 out.push(outcome(Verdict::Hit, doc.as_str(), g.as_str()));
             } else {
@@ -937,7 +939,7 @@ fn attributions(ctx: &Ctx<'_>, out: &mut Vec<Outcome>) -> AttributionScore {
         }
         for r in got
             .iter()
-            .filter(|r| !sources.iter().any(|g| names_match(r, g)))
+            .filter(|r| !sources.iter().any(|g| source_names_match(r, g)))
         {
             out.push(outcome(
                 Verdict::Extra,
