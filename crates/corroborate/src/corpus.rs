@@ -166,7 +166,10 @@ pub(crate) fn analyze_story(
         );
     };
     let json = story_json(&store, story, version, &|docs| {
-        Ok(options.clone().build()?.run_documents_with(docs, Vec::new(), &mut |_| {}))
+        Ok(options
+            .clone()
+            .build()?
+            .run_documents_with(docs, Vec::new(), &mut |_| {}))
     })?;
     let text = match format {
         Format::Json => json,

@@ -130,10 +130,10 @@ fn ingest(db: &Path, input: &Path, batch: &str) -> std::process::Output {
 
 fn check(db: &Path) -> u64 {
     let s = Store::open(db).expect("store opens after a kill");
-    assert_eq!(s.integrity_check().unwrap(), "ok");
-    let problems = s.verify_articles().unwrap();
+    assert_eq!(s.integrity_check().expect("integrity check runs"), "ok");
+    let problems = s.verify_articles().expect("articles are read back");
     assert!(problems.is_empty(), "{problems:?}");
-    s.counts().unwrap().articles
+    s.counts().expect("counts are read").articles
 }
 
 #[test]

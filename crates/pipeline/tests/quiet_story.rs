@@ -46,7 +46,8 @@ fn harbour_tender_finds_its_conflicts() {
     let report = run("harbour-tender");
     let f = &report.findings;
     assert!(f.facts.len() >= 10, "facts: {}", f.facts.len());
-    assert!(f.conflicts.len() >= 4, "conflicts: {}", f.conflicts.len());
+    // One (60 against 40 jobs) since the rules written for single stories went (issue 10).
+    assert!(!f.conflicts.is_empty(), "conflicts: {}", f.conflicts.len());
     // Every conflict and fact quotes spans that point into its document.
     for c in &f.conflicts {
         for side in [&c.a, &c.b] {
