@@ -168,90 +168,6 @@ pub fn classes(words: &[String]) -> Vec<usize> {
     out
 }
 
-/// An amount in a statement: its value range and the word after it (its unit).
-#[derive(Clone, Debug, PartialEq)]
-pub struct Amount {
-    /// Lowest value it allows.
-    pub low: f64,
-    /// Highest value it allows.
-    pub high: f64,
-    /// The counted noun, lower case ("jobs", "tonnes"), or "%" for percentages.
-    pub unit: String,
-}
-
-/// Words split at white space only, lower-cased, outer punctuation trimmed: "18,400" and
-/// "three-month" stay whole.
-pub fn raw_words(text: &str) -> Vec<String> {
-    text.split_whitespace()
-        .map(|w| {
-            w.trim_matches(|c: char| !c.is_alphanumeric())
-                .to_lowercase()
-        })
-        .filter(|w| !w.is_empty())
-        .collect()
-}
-
-/// Number words read as values.
-fn number_word(w: &str) -> Option<f64> {
-    const WORDS: [&str; 13] = [
-        "zero", "one", "two", "three", "four", "five", "six", "seven", "eight", "nine", "ten",
-        "eleven", "twelve",
-    ];
-    WORDS.iter().position(|x| *x == w).map(|i| i as f64)
-}
-
-/// Amounts with units in `words`; years and bare numbers without a unit are left out.
-pub fn amounts(words: &[String]) -> Vec<Amount> {
-    let lex = lexicon();
-    let mut out = Vec::new();
-    for (i, w) in words.iter().enumerate() {
-        let digits: String = w
-            .chars()
-            .filter(|c| c.is_ascii_digit() || *c == '.')
-            .collect();
-        let value = if !digits.is_empty()
-            && w.chars()
-                .all(|c| c.is_ascii_digit() || matches!(c, ',' | '.'))
-        {
-            digits.parse::<f64>().ok()
-        } else {
-            number_word(w)
-        };
-        let Some(v) = value else { continue };
-        // A four-digit number without separators between 1800 and 2100 is a year.
-        if w.len() == 4 && w.chars().all(|c| c.is_ascii_digit()) && (1800.0..=2100.0).contains(&v) {
-            continue;
-        }
-        let Some(unit) = words.get(i + 1) else {
-            continue;
-        };
-        if crate::text::is_stopword(unit) || unit.chars().any(|c| c.is_ascii_digit()) {
-            continue;
-        }
-        let unit = if matches!(unit.as_str(), "percent" | "per" | "pct") {
-            "%".to_string()
-        } else {
-            unit.clone()
-        };
-        let before = |section: &str| {
-            lex.section(section).any(|cue| {
-                i >= cue.len() && words[i - cue.len()..i].iter().zip(cue).all(|(a, b)| a == b)
-            })
-        };
-        let (low, high) = if before("lower_bound") {
-            (v, f64::INFINITY)
-        } else if before("upper_bound") {
-            (0.0, v)
-        } else if before("approx") {
-            (v * 0.9, v * 1.1)
-        } else {
-            (v, v)
-        };
-        out.push(Amount { low, high, unit });
-    }
-    out
-}
-
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -339,20 +255,5 @@ mod tests {
         assert_eq!(names("The closure is temporary."), vec!["duration/bounded"]);
         assert_eq!(names("It was indefinite."), vec!["duration/open"]);
         assert_eq!(names("Sales rose."), vec!["direction/up"]);
-    }
-
-    #[test]
-    fn amounts_with_bounds() {
-        let w = |t: &str| raw_words(t);
-        let a = amounts(&w(
-            "The union says some 60 jobs depend on it, up from 2019.",
-        ));
-        assert_eq!(a.len(), 1);
-        assert_eq!(a[0].unit, "jobs");
-        assert!((a[0].low - 54.0).abs() < 1e-6);
-        let b = amounts(&w("more than 400,000 trips were made"));
-        assert_eq!(b[0].high, f64::INFINITY);
-        assert!(amounts(&w("The plant opened in 2019.")).is_empty());
-        assert_eq!(amounts(&w("a rise of 9 percent"))[0].unit, "%");
     }
 }
