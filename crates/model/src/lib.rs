@@ -47,6 +47,17 @@ pub enum Severity {
     Info,
 }
 
+impl Severity {
+    /// Its name as the JSON report writes it.
+    pub fn name(self) -> &'static str {
+        match self {
+            Self::Error => "error",
+            Self::Warning => "warning",
+            Self::Info => "info",
+        }
+    }
+}
+
 /// A problem with one input. Problems with one article never abort a run: they become
 /// diagnostics in the report.
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize, JsonSchema)]

@@ -18,8 +18,7 @@ use std::collections::{BTreeMap, BTreeSet};
 use std::fmt::Write;
 
 use model::{
-    ConflictKind, DiffOp, EntityKind, Evidence, RenderingLabel, Severity, SourceKind, Span,
-    StoryReport,
+    ConflictKind, DiffOp, EntityKind, Evidence, RenderingLabel, SourceKind, Span, StoryReport,
 };
 use sha2::{Digest, Sha256};
 
@@ -932,11 +931,7 @@ fn diagnostics(r: &StoryReport) -> String {
     none_found(&mut o, r.diagnostics.is_empty());
     o.push_str("<ul class=\"diags\">");
     for d in &r.diagnostics {
-        let sev = match d.severity {
-            Severity::Error => "error",
-            Severity::Warning => "warning",
-            Severity::Info => "info",
-        };
+        let sev = d.severity.name();
         let _ = write!(
             o,
             "<li class=\"{sev}\"><b>{sev}</b> <code>{}</code>: {}</li>",

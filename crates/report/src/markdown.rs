@@ -1,8 +1,6 @@
 use std::fmt::Write;
 
-use model::{
-    BlockKind, ConflictKind, Evidence, OutletSource, RenderingLabel, Severity, StoryReport,
-};
+use model::{BlockKind, ConflictKind, Evidence, OutletSource, RenderingLabel, StoryReport};
 
 /// Escapes text for Markdown: characters that could start markup are backslash-escaped, HTML
 /// is neutralised, and line breaks become spaces, so article text stays text.
@@ -266,11 +264,7 @@ pub fn render_markdown(r: &StoryReport) -> String {
 
     section(&mut o, "Diagnostics", r.diagnostics.is_empty());
     for d in &r.diagnostics {
-        let sev = match d.severity {
-            Severity::Error => "error",
-            Severity::Warning => "warning",
-            Severity::Info => "info",
-        };
+        let sev = d.severity.name();
         let _ = writeln!(
             o,
             "- {sev}: {}: {}",
