@@ -103,11 +103,53 @@ impl App {
         rt.block_on(async move {
             let listener = tokio::net::TcpListener::bind(addr).await.map_err(listen)?;
             on_listen(listener.local_addr().unwrap_or(addr));
-            axum::serve(listener, self.router())
-                .await
-                .map_err(WebError::Serve)
+            accept_loop(listener, self.router(), &self.config).await
         })
     }
+}
+
+/// Serves connections one task each. Unlike `axum::serve` this bounds what a client that
+/// never finishes its headers can hold: the headers (and each keep-alive wait for the next
+/// request) must arrive within `header_timeout`, and past `max_connections` the loop stops
+/// accepting until one closes.
+async fn accept_loop(
+    listener: tokio::net::TcpListener,
+    router: Router,
+    config: &Config,
+) -> Result<(), WebError> {
+    let slots = Arc::new(Semaphore::new(config.max_connections));
+    let service = hyper_util::service::TowerToHyperService::new(router);
+    let mut http = hyper::server::conn::http1::Builder::new();
+    http.timer(hyper_util::rt::TokioTimer::new())
+        .header_read_timeout(config.header_timeout);
+    loop {
+        let Ok(slot) = slots.clone().acquire_owned().await else {
+            return Ok(());
+        };
+        let (stream, _) = match listener.accept().await {
+            Ok(conn) => conn,
+            // Out of descriptors or a connection reset before accept: not the server's end.
+            Err(e) if is_transient(&e) => {
+                tokio::time::sleep(std::time::Duration::from_millis(50)).await;
+                continue;
+            }
+            Err(e) => return Err(WebError::Serve(e)),
+        };
+        let conn = http.serve_connection(hyper_util::rt::TokioIo::new(stream), service.clone());
+        tokio::spawn(async move {
+            // A client that hangs up or times out is not an error of the server.
+            let _ = conn.await;
+            drop(slot);
+        });
+    }
+}
+
+fn is_transient(e: &std::io::Error) -> bool {
+    use std::io::ErrorKind::*;
+    matches!(
+        e.kind(),
+        ConnectionAborted | ConnectionReset | Interrupted | WouldBlock
+    ) || e.raw_os_error().is_some_and(|c| c == 23 || c == 24) // ENFILE, EMFILE
 }
 
 /// Token or loopback `Host`, same-origin posts, and the security headers on every answer.

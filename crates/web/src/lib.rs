@@ -81,6 +81,11 @@ pub struct Config {
     pub max_concurrent_analyses: usize,
     /// Longest time a request may take, analysis included.
     pub timeout: Duration,
+    /// Longest wait for a request's headers, and for the next request on a kept-alive
+    /// connection; then the connection is closed.
+    pub header_timeout: Duration,
+    /// Connections open at once; past it the server stops accepting until one closes.
+    pub max_connections: usize,
     /// Reports kept in memory.
     pub cache_entries: usize,
 }
@@ -95,6 +100,8 @@ impl Default for Config {
             max_in_flight: 256,
             max_concurrent_analyses: 2,
             timeout: Duration::from_secs(120),
+            header_timeout: Duration::from_secs(10),
+            max_connections: 1024,
             cache_entries: 64,
         }
     }
@@ -147,6 +154,7 @@ impl Config {
             ("max_body_bytes", self.max_body_bytes),
             ("max_parts", self.max_parts),
             ("max_in_flight", self.max_in_flight),
+            ("max_connections", self.max_connections),
             ("max_concurrent_analyses", self.max_concurrent_analyses),
             ("cache_entries", self.cache_entries),
         ] {

@@ -142,3 +142,25 @@ fn a_token_server_wants_its_token() {
     );
     assert_eq!(cookie.status, 200);
 }
+
+#[test]
+fn a_client_that_never_finishes_its_headers_is_cut_off() {
+    let addr = start(web::Config {
+        header_timeout: std::time::Duration::from_secs(1),
+        ..web::Config::default()
+    });
+    let mut s = std::net::TcpStream::connect(addr).expect("connect");
+    // Far longer than the header timeout: the read ends because the server closed.
+    s.set_read_timeout(Some(std::time::Duration::from_secs(60)))
+        .expect("timeout");
+    std::io::Write::write_all(&mut s, b"GET / HTTP/1.1\r\nHost: 127.0.0.1\r\nX-Slow: ")
+        .expect("write part of a head");
+    let mut out = Vec::new();
+    let read = std::io::Read::read_to_end(&mut s, &mut out);
+    assert!(read.is_ok(), "the server closed the connection: {read:?}");
+    // Nothing was served for the unfinished request (hyper may say 408 first).
+    let text = String::from_utf8_lossy(&out);
+    assert!(out.is_empty() || text.starts_with("HTTP/1.1 408"), "{text}");
+    // The server still answers others.
+    assert_eq!(request(addr, "GET / HTTP/1.1\r\n", b"").status, 200);
+}
