@@ -18,7 +18,8 @@
 //!   slow analysis never holds a request thread; reads of made reports are served from an
 //!   in-memory cache of rendered bytes.
 //! - Bounded everywhere: request body size (413), requests in flight, a timeout per request,
-//!   the number of parts of an upload, the cache's entries.
+//!   a header-read timeout (also the keep-alive idle limit), open connections, the number of
+//!   parts of an upload, the cache's entries.
 //! - Loopback by default. On loopback without a token, the `Host` header must name loopback
 //!   (no DNS rebinding) and a cross-site `Origin` is refused; any other address needs a token.
 
