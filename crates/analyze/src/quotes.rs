@@ -144,8 +144,24 @@ fn raw_quotes(doc: &Document) -> Vec<Raw> {
         let Some(s) = b.span.get(text) else { continue };
         let mut open: Option<usize> = None;
         let mut prev: Option<char> = None;
-        for (i, c) in s.char_indices() {
+        let mut chars = s.char_indices().peekable();
+        while let Some((i, c)) = chars.next() {
             let at = b.span.start + i;
+            let next = chars.peek().map(|&(_, n)| n);
+            // An opening mark while one is open ("“…, said Ana Ruiz. “…", or a straight mark
+            // after a space and before a word): the first was never closed.
+            let open_mark = open.and_then(|o| text[o..].chars().next());
+            let reopens = c == '“' && open_mark == Some('“')
+                || c == '"'
+                    && open_mark == Some('"')
+                    && prev.is_some_and(char::is_whitespace)
+                    && next.is_some_and(char::is_alphanumeric);
+            if let (true, Some(o)) = (reopens, open) {
+                out.push(unclosed(text, o, at, bi));
+                open = Some(at);
+                prev = Some(c);
+                continue;
+            }
             match c {
                 '“' if open.is_none() => open = Some(at),
                 '”' => {
@@ -178,15 +194,60 @@ fn raw_quotes(doc: &Document) -> Vec<Raw> {
             prev = Some(c);
         }
         if let Some(o) = open {
-            out.push(Raw {
-                open: o,
-                close: None,
-                content: Span::new(o + mark_len(o), b.span.end),
-                block: bi,
-            });
+            out.push(unclosed(text, o, b.span.end, bi));
         }
     }
     out
+}
+
+/// A quotation opened at `open` and never closed before `end`. When its text holds its own
+/// frame ("“We will see, said Ana Ruiz."), a mark was left out: the quotation ends at that
+/// comma, which then stands for the closing mark. Otherwise it runs to `end` (a quotation that
+/// goes on in the next paragraph).
+fn unclosed(text: &str, open: usize, end: usize, block: usize) -> Raw {
+    let start = open + text[open..].chars().next().map_or(1, char::len_utf8);
+    let inner = Span::new(start, end);
+    let toks = tokens(text, inner);
+    let frame = toks.iter().enumerate().find_map(|(k, t)| {
+        if !t.is(",") || k + 2 >= toks.len() {
+            return None;
+        }
+        let next = &toks[k + 1];
+        // ", said Ana Ruiz" or ", Ana Ruiz said" (a name of up to four words), ending there.
+        let verb_first = next.word
+            && !next.is_cap()
+            && matches!(next.lower().as_str(), "said" | "says")
+            && toks[k + 2].is_cap();
+        let name_first = || {
+            let names = toks[k + 1..]
+                .iter()
+                .take_while(|t| t.is_cap())
+                .take(5)
+                .count();
+            (1..=4).contains(&names)
+                && toks
+                    .get(k + 1 + names)
+                    .is_some_and(|v| matches!(v.text, "said" | "says"))
+                && toks
+                    .get(k + 2 + names)
+                    .is_none_or(|p| matches!(p.text, "." | ","))
+        };
+        (verb_first || name_first()).then_some(t.span.start)
+    });
+    match frame {
+        Some(comma) => Raw {
+            open,
+            close: Some(comma),
+            content: Span::new(start, comma),
+            block,
+        },
+        None => Raw {
+            open,
+            close: None,
+            content: Span::new(start, end),
+            block,
+        },
+    }
 }
 
 /// True when a quotation is not a quotation: a nickname, a one-word scare quote, a title or a
@@ -264,9 +325,11 @@ fn frame_after(toks: &[Tok<'_>], resolver: &mut Resolver<'_>) -> Option<Speaker>
     }
     let Some(v) = (w..toks.len().min(w + MAX_TO_VERB)).find(|&k| is_cue(toks, k)) else {
         // A name on its own after a dash: the signature of a reader's or a poster's words.
-        let dashed = lead.iter().any(|t| matches!(t.text, "—" | "―"));
+        let dashed = lead.iter().any(|t| matches!(t.text, "—" | "―" | "–" | "-"));
         let (a, b) = np_after(toks, w).filter(|_| dashed)?;
-        let rest_is_stop = toks[b + 1..].iter().all(|t| !t.word);
+        // "― Ana Ruiz." or "― Ana Ruiz, Elsmere": the name, then nothing or its affiliation.
+        let rest = &toks[b + 1..];
+        let rest_is_stop = rest.first().is_some_and(|t| t.is(",")) || rest.iter().all(|t| !t.word);
         return rest_is_stop.then(|| resolver.resolve(toks, a, b)).flatten();
     };
     let (a, b) = if v == w {
@@ -277,28 +340,49 @@ fn frame_after(toks: &[Tok<'_>], resolver: &mut Resolver<'_>) -> Option<Speaker>
         };
         np_after(toks, start)?
     } else {
-        // A subject longer than the phrase parser takes ("the Elsmere senator and presidential
-        // candidate said") starts at the quotation all the same when only words lie between.
-        let (a, b) = np_before(toks, v)?;
-        let between = toks.get(w..a).unwrap_or_default();
-        // "…", and Varga replied: a conjunction first opens another clause, not a subject.
-        let joins = between.first().is_some_and(|t| {
-            matches!(
-                t.lower().as_str(),
-                "and" | "but" | "or" | "while" | "as" | "then" | "so" | "yet"
-            )
-        });
-        if a < w
-            || joins
-            || !between
-                .iter()
-                .all(|t| t.word && !is_speech_verb(&t.lower()))
-        {
-            return None;
-        }
-        (w, b)
+        subject_after(toks, w, v).or_else(|| {
+            // "“…” if the vote fails, said Ana Ruiz": the quoted sentence goes on, then its
+            // frame, inverted.
+            let inverted = v > w + 1
+                && !toks[w].is_cap()
+                && toks[v - 1].is(",")
+                && matches!(toks[v].text, "said" | "says" | "added" | "asked" | "wrote")
+                && toks
+                    .get(v + 1)
+                    .is_some_and(|n| n.is_cap() || determiner_count(&n.lower()).is_some());
+            inverted.then(|| np_after(toks, v + 1)).flatten()
+        })?
     };
     resolver.resolve(toks, a, b)
+}
+
+/// The subject of the speech verb at `v` in the words after a quotation (which start at `w`).
+fn subject_after(toks: &[Tok<'_>], w: usize, v: usize) -> Option<(usize, usize)> {
+    // A subject longer than the phrase parser takes ("the Elsmere senator and presidential
+    // candidate said") starts at the quotation all the same when only words lie between.
+    let (a, b) = np_before(toks, v)?;
+    let between = toks.get(w..a).unwrap_or_default();
+    // "…", and Varga replied: a conjunction first opens another clause, not a subject.
+    let joins = between.first().is_some_and(|t| {
+        matches!(
+            t.lower().as_str(),
+            "and" | "but" | "or" | "while" | "as" | "then" | "so" | "yet"
+        )
+    });
+    let no_verb = || {
+        between
+            .iter()
+            .all(|t| !(t.word && is_speech_verb(&t.lower())))
+    };
+    // "“…” than the rival's, Ana Ruiz said": the quoted sentence goes on in lower case, then
+    // its frame, set off by a comma (a capital there starts a name or a sentence of its own).
+    if a > w && !toks[w].is_cap() && toks[a - 1].is(",") && no_verb() {
+        Some((a, b))
+    } else if a < w || joins || !between.iter().all(|t| t.word) || !no_verb() {
+        None
+    } else {
+        Some((w, b))
+    }
 }
 
 /// The speaker named before a quotation in its opening sentence: "Ruiz said: “…", "Ruiz told
@@ -407,7 +491,14 @@ pub fn quotes(doc: &Document, sentences: &[Sentence], entities: &[Entity]) -> Ve
                 if after.iter().all(|t| !t.word) {
                     let next = sentences
                         .iter()
-                        .find(|s| s.block == sc.block && s.span.start >= sc.span.end);
+                        .find(|s| s.block == sc.block && s.span.start >= sc.span.end)
+                        // A paragraph of quotation signed on the next line: "― Ana Ruiz".
+                        .or_else(|| {
+                            sentences.iter().find(|s| {
+                                s.block == sc.block + 1
+                                    && s.span.text(text).starts_with(['—', '―', '–', '-'])
+                            })
+                        });
                     after = next.map_or(after, |s| tokens(text, s.span));
                 }
                 frame_after(&after, &mut resolver)
@@ -535,6 +626,38 @@ mod tests {
                 ),
             ]
         );
+    }
+
+    #[test]
+    fn frames_after_a_continued_sentence_signatures_and_statements() {
+        let (t, q) = run("Ilse Varga and Jon Okafor spoke at the quay on Monday.\n\
+             \"The tide decides\" when the ferry sails, said Ilse Varga, the harbourmaster.\n\
+             \"It was never about money\" than about the route, Jon Okafor said.\n\
+             \"We will reopen the quay in spring, said Ode Banks. \"Not before.\"\n\
+             \"Keep the lights on.\"\n\
+             \u{2015} Mara Lind, Elsmere\n\
+             Ana Ruiz said in a statement on Tuesday that the port would stay shut.\n\
+             \"We regret the delay,\" the statement said.\n\
+             \"We will pay,\" said the statement from the operator's lawyer, Ian Read.");
+        let got: Vec<(String, String)> = shown(&t, &q)
+            .into_iter()
+            .map(|(quote, speaker, _)| (quote, speaker))
+            .collect();
+        let want = [
+            ("The tide decides", "Ilse Varga"),
+            ("It was never about money", "Jon Okafor"),
+            // The closing mark was left out: the quotation ends at its own frame.
+            ("We will reopen the quay in spring", "Ode Banks"),
+            ("Not before.", "Ode Banks"),
+            ("Keep the lights on.", "Mara Lind"),
+            ("We regret the delay,", "Ana Ruiz"),
+            ("We will pay,", "Ian Read"),
+        ];
+        let want: Vec<(String, String)> = want
+            .iter()
+            .map(|(a, b)| (a.to_string(), b.to_string()))
+            .collect();
+        assert_eq!(got, want);
     }
 
     #[test]
