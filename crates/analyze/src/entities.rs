@@ -485,9 +485,8 @@ fn build(text: &str, chunks: &[Chunk], descriptors: &[OrgDescriptor]) -> Vec<Ent
                     }
                 } else if is_known_place(&name) {
                     EntityKind::Place
-                } else if c.kind == Some(EntityKind::Person) {
-                    EntityKind::Other
                 } else {
+                    // A titled surname never named in full ("President Varga") is a person.
                     c.kind.unwrap_or(EntityKind::Other)
                 };
                 let idx = match ents.iter().position(|e| e.name == name && e.kind == kind) {
