@@ -400,7 +400,14 @@ fn frame_before(toks: &[Tok<'_>], resolver: &mut Resolver<'_>) -> Option<Speaker
         let (a, b) = np_after(toks, start)?;
         return resolver.resolve(toks, a, b);
     }
-    // A participle ("…, saying “…") takes the subject of its clause.
+    // A participle ("Ruiz met the board in Elsmere, saying “…") takes the subject of its
+    // clause: the first person the sentence makes a subject, not the nearest name.
+    // Unless another speech verb stands before it ("…, Ruiz said, adding “…").
+    if verb.ends_with("ing") && v > 0 && toks[v - 1].is(",") && !(0..v).any(|k| is_cue(toks, k)) {
+        if let Some(s) = resolver.clause_subject(&toks[..v]) {
+            return Some(s);
+        }
+    }
     if !verb.ends_with("ing") {
         if let Some(s) = np_before(toks, v).and_then(|(a, b)| resolver.resolve(toks, a, b)) {
             return Some(s);
@@ -638,7 +645,10 @@ mod tests {
              \u{2015} Mara Lind, Elsmere\n\
              Ana Ruiz said in a statement on Tuesday that the port would stay shut.\n\
              \"We regret the delay,\" the statement said.\n\
-             \"We will pay,\" said the statement from the operator's lawyer, Ian Read.");
+             \"We will pay,\" said the statement from the operator's lawyer, Ian Read.\n\
+             Later, Jon Okafor met the board in Elsmere and Tidewater, saying \"We stay.\"\n\
+             The ferry will sail on Friday, Ilse Varga said, adding, \"Weather permitting.\"\n\
+             \"Amen to that,\" said the Rev. Mara Lind.");
         let got: Vec<(String, String)> = shown(&t, &q)
             .into_iter()
             .map(|(quote, speaker, _)| (quote, speaker))
@@ -652,6 +662,10 @@ mod tests {
             ("Keep the lights on.", "Mara Lind"),
             ("We regret the delay,", "Ana Ruiz"),
             ("We will pay,", "Ian Read"),
+            // A participle takes the subject of its clause, not the nearest name.
+            ("We stay.", "Jon Okafor"),
+            ("Weather permitting.", "Ilse Varga"),
+            ("Amen to that,", "Mara Lind"),
         ];
         let want: Vec<(String, String)> = want
             .iter()

@@ -44,7 +44,7 @@ fn takes_dot(word: &str) -> bool {
     // Abbreviated titles keep their stop ("Sen.", "Lt.", "Ms.").
     const ABBR: &[&str] = &[
         "Sen", "Rep", "Gov", "Gen", "Lt", "Col", "Maj", "Capt", "Sgt", "Adm", "Cmdr", "Dr", "Mr",
-        "Mrs", "Ms", "Mx", "Prof", "Jr", "Sr", "St", "Inc", "Corp", "Ltd", "Co",
+        "Mrs", "Ms", "Mx", "Prof", "Jr", "Sr", "St", "Inc", "Corp", "Ltd", "Co", "Rev", "Del",
     ];
     ABBR.contains(&word)
 }

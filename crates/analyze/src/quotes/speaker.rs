@@ -403,6 +403,22 @@ impl<'a> Resolver<'a> {
         self.resolve(rest, a, b)
     }
 
+    /// The subject of the clause `toks` opens: a pronoun first ("She left, saying …"), else the
+    /// first person named there as a subject.
+    pub(crate) fn clause_subject(&mut self, toks: &[Tok<'_>]) -> Option<Speaker> {
+        let first = toks.iter().find(|t| t.word)?;
+        if is_pronoun(first) {
+            return self.pronoun(first.span.start, pronoun_gender(&first.lower()));
+        }
+        let range = Span::new(first.span.start, toks.last()?.span.end);
+        let (&(s, i), _) = self
+            .persons
+            .iter()
+            .zip(&self.subjects)
+            .find(|((s, _), subj)| **subj && range.contains(*s))?;
+        self.named(i, s)
+    }
+
     /// True when a person's title, in any mention, is or abbreviates `title` ("Sen." for
     /// "senator").
     fn has_title(&self, i: usize, title: &str) -> bool {
