@@ -15,7 +15,7 @@ use crate::entities::lexicon::{
 };
 use crate::entities::tokens::{tokens, Tok};
 
-use super::descriptors;
+use super::{descriptors, post_modifier};
 
 /// Longest subject phrase, in words.
 const MAX_NP: usize = 8;
@@ -153,7 +153,10 @@ pub(crate) fn np_after(toks: &[Tok<'_>], start: usize) -> Option<(usize, usize)>
         .find(|d| d.span.start == t.span.start)
     {
         let end = toks.iter().position(|x| x.span.end == d.span.end)?;
-        return Some((start, end));
+        // "spokesman Ana Ruiz": a description before a name is the name's title.
+        if !toks.get(end + 1).is_some_and(Tok::is_cap) {
+            return Some((start, end));
+        }
     }
     let mut e = start;
     let mut words = 0;
@@ -192,6 +195,16 @@ pub(crate) fn np_after(toks: &[Tok<'_>], start: usize) -> Option<(usize, usize)>
         e = k;
         words += 1;
         k += 1;
+    }
+    // "a longtime adviser to Ana Ruiz", "one Elsmere Democrat familiar with the talks": a
+    // description goes on with what identifies it; a name does not.
+    let described = toks
+        .get(start)
+        .is_some_and(|t| determiner_count(&t.lower()).is_some());
+    if described && words > 0 {
+        if let Some(m) = post_modifier(toks, e) {
+            e = m;
+        }
     }
     (words > 0).then_some((start, e))
 }
