@@ -427,8 +427,18 @@ fn frame_before(toks: &[Tok<'_>], resolver: &mut Resolver<'_>) -> Option<Speaker
     }
     // A participle ("Ruiz met the board in Elsmere, saying “…") takes the subject of its
     // clause: the first person the sentence makes a subject, not the nearest name.
-    // Unless another speech verb stands before it ("…, Ruiz said, adding “…").
-    if verb.ends_with("ing") && v > 0 && toks[v - 1].is(",") && !(0..v).any(|k| is_cue(toks, k)) {
+    // Unless another speech verb stands before it ("…, Ruiz said, adding “…"). So does a verb
+    // joined to the clause's own ("Ruiz met Banks, and accused the other man of “…").
+    let participle = verb.ends_with("ing") && v > 0 && toks[v - 1].is(",");
+    let joined = v > 0 && matches!(toks[v - 1].text, "and" | "but" | "then");
+    let earlier = (0..v).rev().find(|&k| is_cue(toks, k));
+    if let Some(e) = earlier.filter(|_| joined) {
+        // "Ruiz called Banks a liar, and accused …": the subject of the verb it is joined to.
+        if let Some(s) = np_before(toks, e).and_then(|(a, b)| resolver.resolve(toks, a, b)) {
+            return Some(s);
+        }
+    }
+    if (participle || joined) && earlier.is_none() {
         if let Some(s) = resolver.clause_subject(&toks[..v]) {
             return Some(s);
         }
@@ -677,7 +687,8 @@ mod tests {
              \"The files are out,\" State spokesman Ode Lune said.\n\
              \"No comment,\" said a longtime adviser to Ilse Varga.\n\
              \"It was late,\" said one official familiar with the talks.\n\
-             \"We sail at dawn,\" Ian Read said, as the ferry left \u{2014} the gulls followed on the tide.");
+             \"We sail at dawn,\" Ian Read said, as the ferry left \u{2014} the gulls followed on the tide.\n\
+             Ilse Varga has called Jon Okafor a liar, and accused the other man of being \"a harbour thief\" on Monday.");
         let got: Vec<(String, String)> = shown(&t, &q)
             .into_iter()
             .map(|(quote, speaker, _)| (quote, speaker))
@@ -700,6 +711,7 @@ mod tests {
             ("No comment,", "a longtime adviser to Ilse Varga"),
             ("It was late,", "one official familiar with the talks"),
             ("We sail at dawn,", "Ian Read"),
+            ("a harbour thief", "Ilse Varga"),
         ];
         let want: Vec<(String, String)> = want
             .iter()
