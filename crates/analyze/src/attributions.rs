@@ -92,9 +92,12 @@ pub fn attributions(
         };
         let same = |x: &Attribution| {
             let k = model::outlets::name_key(&x.source);
+            // A one- or two-letter cut ("A" of "A senior official") is no name to extend.
+            let named = k.len() > 2 && key.len() > 2;
             k == key
                 || overlapping_official(x)
                 || (x.kind == a.kind
+                    && named
                     && (k.starts_with(&format!("{key} ")) || key.starts_with(&format!("{k} "))))
         };
         match out.iter_mut().find(|x| same(x)) {
