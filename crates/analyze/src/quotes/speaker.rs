@@ -368,7 +368,7 @@ impl<'a> Resolver<'a> {
     /// takes up the last one the article credited ("Ruiz said in a statement", "a statement
     /// from Ruiz"), within a few paragraphs.
     fn issuer(&mut self, rest: &[Tok<'_>], at: usize) -> Option<Speaker> {
-        if let Some(s) = self.from_issuer(rest) {
+        if let Some(s) = self.issuer_named_after(rest) {
             return Some(s);
         }
         let text = self.text;
@@ -377,7 +377,7 @@ impl<'a> Resolver<'a> {
         let prev = floor + lower.rfind("statement")?;
         let word_end = prev + "statement".len();
         let after = tokens(text, Span::new(word_end, (word_end + 200).min(text.len())));
-        if let Some(s) = self.from_issuer(&after) {
+        if let Some(s) = self.issuer_named_after(&after) {
             return Some(s);
         }
         // "Ana Ruiz said in a statement": the subject of the clause that names it.
@@ -395,7 +395,7 @@ impl<'a> Resolver<'a> {
 
     /// The issuer named by "from …" or "by …" at the start of `rest`; a description followed
     /// by a name in apposition ("Ruiz's lawyer, Ode Banks") is that name.
-    fn from_issuer(&mut self, rest: &[Tok<'_>]) -> Option<Speaker> {
+    fn issuer_named_after(&mut self, rest: &[Tok<'_>]) -> Option<Speaker> {
         if !rest.first().is_some_and(|t| t.is("from") || t.is("by")) {
             return None;
         }
