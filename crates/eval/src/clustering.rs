@@ -69,6 +69,8 @@ pub struct Run {
     /// Scores when the join threshold varies (the merge threshold kept above it by the
     /// default gap), to show how sensitive the result is.
     pub sweep: Vec<(f32, Scores)>,
+    /// Scores when the split threshold varies (0: stories never split).
+    pub split_sweep: Vec<(f32, Scores)>,
     /// Files or records skipped, and why.
     pub skipped: Vec<String>,
 }
@@ -315,6 +317,16 @@ pub fn run(path: &Path) -> Result<Run, EvalError> {
             (join, evaluate(&items, &features, &c))
         })
         .collect();
+    let split_sweep = [0.0f32, 0.25, 0.35, 0.45]
+        .iter()
+        .map(|&split| {
+            let c = Config {
+                split,
+                ..config.clone()
+            };
+            (split, evaluate(&items, &features, &c))
+        })
+        .collect();
     let stories: BTreeMap<&str, usize> = items.iter().fold(BTreeMap::new(), |mut m, l| {
         *m.entry(l.story.as_str()).or_default() += 1;
         m
@@ -326,6 +338,7 @@ pub fn run(path: &Path) -> Result<Run, EvalError> {
         dated: items.iter().filter(|l| l.day.is_some()).count(),
         scores,
         sweep,
+        split_sweep,
         skipped,
     })
 }
@@ -357,6 +370,15 @@ pub fn render_markdown(r: &Run, command: &str) -> String {
     );
     for (j, x) in &r.sweep {
         s.push_str(&format!("| {j:.2} {}", row(x)));
+    }
+    s.push_str(
+        "\nSplitting: the same run with other split thresholds (a story is bisected when it \
+         reaches 6 articles and each time it grows by half, and split when the cosine of its \
+         halves' centres is below the threshold; 0 never splits).\n\n| split | B³ precision | \
+         B³ recall | B³ F1 | ARI | stories found |\n|---|---|---|---|---|---|\n",
+    );
+    for (x, sc) in &r.split_sweep {
+        s.push_str(&format!("| {x:.2} {}", row(sc)));
     }
     if !r.skipped.is_empty() {
         s.push_str(&format!("\nSkipped: {}\n", r.skipped.len()));

@@ -263,7 +263,7 @@ fn describe(span: Span, s: &str) -> Line {
     let lower = s.to_lowercase();
     let terminal = ends_like_sentence(s);
     let furniture = furniture(s, &lower, words, terminal, reader_voice);
-    let caption = furniture.is_none() && is_caption(s, words);
+    let caption = furniture.is_none() && is_caption(&lower, words);
     Line {
         span,
         words,
@@ -349,8 +349,8 @@ fn furniture(
     {
         return Some("appeal or subscription line");
     }
-    let tokens = words_of(lower);
     if words <= 12 && !terminal {
+        let tokens = words_of(lower);
         let social: Vec<&str> = tokens
             .iter()
             .copied()
@@ -363,11 +363,14 @@ fn furniture(
             return Some("share bar");
         }
     }
-    if s.contains('©') || s.matches(" | ").count() >= 2 {
+    if s.contains('©') || (s.contains('|') && s.matches(" | ").count() >= 2) {
         return Some("footer");
     }
-    let promo = c.of(CueKind::Promo).any(|cue| contains_words(lower, cue));
-    if promo && (reader_voice || !terminal || words <= 6) {
+    // The cheap test first: most lines are long sentences, and scanning them for every cue
+    // is most of the cost of a plain-text ingest.
+    if (reader_voice || !terminal || words <= 6)
+        && c.of(CueKind::Promo).any(|cue| contains_words(lower, cue))
+    {
         return Some("self-promotion");
     }
     None
@@ -382,11 +385,10 @@ fn contains_words(lower: &str, cue: &str) -> bool {
 }
 
 /// A photo caption: a short line with a credit ("… EPA / TASS", "Photo: …").
-fn is_caption(s: &str, words: usize) -> bool {
+fn is_caption(lower: &str, words: usize) -> bool {
     if words > 30 {
         return false;
     }
-    let lower = s.to_lowercase();
     let c = cues();
     if [
         "photo:",
@@ -405,7 +407,7 @@ fn is_caption(s: &str, words: usize) -> bool {
     let tail = lower
         .rsplit(['.', '—', '–', '(', '|'])
         .next()
-        .unwrap_or(&lower)
+        .unwrap_or(lower)
         .trim()
         .trim_end_matches(')');
     if !tail.contains('/') {
