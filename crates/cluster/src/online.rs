@@ -314,6 +314,13 @@ impl Clusterer {
         for (i, (t, w)) in v.iter().take(QUERY_TERMS).enumerate() {
             if let Some(list) = self.postings.get(t) {
                 for &slot in list.iter().rev().take(POSTINGS_READ) {
+                    // A story holding an article further than the span bound from this one
+                    // cannot take it: skipped before its story is looked up.
+                    if let (Some(d), (_, Some(sd))) = (day, &self.vectors[slot as usize]) {
+                        if (d - sd).abs() > self.config.max_span_days {
+                            continue;
+                        }
+                    }
                     let e = shared
                         .entry(self.story_of[slot as usize])
                         .or_insert((0.0, 0));

@@ -17,7 +17,7 @@ use std::sync::mpsc::sync_channel;
 
 use cluster::online::KeyMap;
 use cluster::{Clusterer, Features, Signature};
-use ingest::stream::{stream_paths, Item, StreamLimits};
+use ingest::stream::{stream_paths_counting, Item, StreamLimits};
 use model::{Diagnostic, Document};
 use store::{NewArticle, Store, StoreError};
 
@@ -57,6 +57,9 @@ pub struct IngestSummary {
     pub near_copies: u64,
     /// Stories live in the clusterer (those in its window).
     pub stories: usize,
+    /// Bytes read from the input files (before decompression), for progress against their
+    /// sizes.
+    pub bytes_read: u64,
     /// Problems with inputs.
     pub diagnostics: Vec<Diagnostic>,
 }
@@ -174,12 +177,14 @@ pub fn ingest(
         stories: clusterer.stories(),
         ..IngestSummary::default()
     };
+    let bytes_read = std::sync::atomic::AtomicU64::new(0);
+    let bytes = &bytes_read;
     std::thread::scope(|scope| {
         let (doc_tx, doc_rx) = sync_channel::<Item>(256);
         let (prep_tx, prep_rx) = sync_channel::<Result<Prepared, Diagnostic>>(256);
         let limits = &options.limits;
         scope.spawn(move || {
-            stream_paths(paths, limits, &mut |item| match doc_tx.send(item) {
+            stream_paths_counting(paths, limits, bytes, &mut |item| match doc_tx.send(item) {
                 Ok(()) => ControlFlow::Continue(()),
                 Err(_) => ControlFlow::Break(()),
             })
@@ -217,6 +222,7 @@ pub fn ingest(
                     summary: &mut summary,
                 };
                 w.batch(&mut batch, false)?;
+                summary.bytes_read = bytes.load(std::sync::atomic::Ordering::Relaxed);
                 progress(&summary);
             }
         }
@@ -228,6 +234,7 @@ pub fn ingest(
             summary: &mut summary,
         };
         w.batch(&mut batch, true)?;
+        summary.bytes_read = bytes.load(std::sync::atomic::Ordering::Relaxed);
         progress(&summary);
         Ok(summary)
     })
