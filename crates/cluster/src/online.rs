@@ -1,5 +1,7 @@
 //! Online story clustering: each new article joins the most similar live story or starts
-//! one, and two stories whose centres come close as evidence arrives are merged.
+//! one, two stories whose centres come close as evidence arrives are merged, and a story
+//! whose best bisection has halves as far apart as two stories that would not merge is split
+//! (checked at geometric sizes; split halves are never merged again).
 //!
 //! An article is a TF-IDF vector over its [`Features`] (IDF from every article seen so far); a
 //! story is the sum of its articles' unit vectors. Candidates come from an inverted index over
@@ -33,6 +35,9 @@ impl Hasher for KeyHasher {
     }
 }
 
+/// An article's unit TF-IDF vector: (term, weight), heaviest first.
+type Vector = Vec<(u64, f32)>;
+
 /// A map over hashed keys with a fixed iteration order.
 pub type KeyMap<K, V> = HashMap<K, V, BuildHasherDefault<KeyHasher>>;
 
@@ -51,8 +56,8 @@ pub struct Config {
     /// years.
     pub max_span_days: i32,
     /// Cosine between the centres of a story's two halves (its best bisection) below which
-    /// the story is split in two. Below [`Config::merge`], so that halves just split are not
-    /// merged again.
+    /// the story is split in two; the halves are never merged again. By default equal to
+    /// [`Config::merge`]: a story stays whole while its halves would be merged if apart.
     pub split: f32,
 }
 
@@ -63,7 +68,7 @@ impl Default for Config {
             merge: 0.45,
             window_days: 4,
             max_span_days: 14,
-            split: 0.35,
+            split: 0.45,
         }
     }
 }
@@ -125,6 +130,9 @@ struct Story {
     members: Vec<u32>,
     /// Size at which the story is next checked for a split.
     next_check: usize,
+    /// Stories split from this one (or it from them): never merged with it again, so that
+    /// a split is not undone by the next article that lands between the halves.
+    parted: Vec<u64>,
 }
 
 impl Story {
@@ -224,7 +232,7 @@ pub struct Clusterer {
     /// Scratch space of [`Clusterer::add`]: story → (shared query weight, terms seen).
     scratch: KeyMap<u64, (f32, u16)>,
     /// Slot → its unit vector and day, for splitting.
-    vectors: Vec<(Vec<(u64, f32)>, Option<i32>)>,
+    vectors: Vec<(Vector, Option<i32>)>,
 }
 
 impl Clusterer {
@@ -414,8 +422,13 @@ impl Clusterer {
         };
         let new_id = self.next_story;
         self.next_story += 1;
-        let kept = self.story_from(&keep, size);
-        let gone = self.story_from(&moved, size);
+        let parted = s_parted(self, id);
+        let mut kept = self.story_from(&keep, size);
+        let mut gone = self.story_from(&moved, size);
+        kept.parted = parted.clone();
+        kept.parted.push(new_id);
+        gone.parted = parted;
+        gone.parted.push(id);
         for &slot in &moved {
             self.story_of[slot as usize] = new_id;
         }
@@ -428,7 +441,7 @@ impl Clusterer {
         })
     }
 
-    /// A story of these slots, rebuilt from their vectors.
+    /// A story of these slots, rebuilt from their vectors (without its parted list).
     fn story_from(&self, slots: &[u32], checked_at: usize) -> Story {
         let mut s = Story::default();
         for &slot in slots {
@@ -541,7 +554,11 @@ impl Clusterer {
             let (Some(a), Some(b)) = (self.stories.get(&story), self.stories.get(&other)) else {
                 continue;
             };
-            if !a.spans_with(b, &self.config) || a.centre_cosine(b) < self.config.merge {
+            if !a.spans_with(b, &self.config)
+                || a.parted.contains(&other)
+                || b.parted.contains(&story)
+                || a.centre_cosine(b) < self.config.merge
+            {
                 continue;
             }
             let (keep, gone) = (story.min(other), story.max(other));
@@ -558,6 +575,9 @@ impl Clusterer {
             k.norm2 = k.centre.values().map(|w| w * w).sum();
             k.widen(g.first, g.last);
             k.members.extend(g.members);
+            k.parted.extend(g.parted);
+            k.parted.sort_unstable();
+            k.parted.dedup();
             if k.centre.len() > 2 * CENTRE_TERMS {
                 k.trim();
             }
@@ -571,6 +591,14 @@ impl Clusterer {
     pub fn stories(&self) -> usize {
         self.stories.len()
     }
+}
+
+/// The parted list of a story (empty when there is no such story).
+fn s_parted(c: &mut Clusterer, id: u64) -> Vec<u64> {
+    c.stories
+        .get_mut(&id)
+        .map(|s| std::mem::take(&mut s.parted))
+        .unwrap_or_default()
 }
 
 /// Days since 1970-01-01 of a date written `YYYY-MM-DD` (anything may follow: a time, a

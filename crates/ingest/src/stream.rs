@@ -417,7 +417,7 @@ mod tests {
         // The bytes read are those of the file as stored (compressed), for progress.
         let read = AtomicU64::new(0);
         let mut n = 0;
-        stream_paths_counting(&[path.clone()], &limits, &read, &mut |_| {
+        stream_paths_counting(std::slice::from_ref(&path), &limits, &read, &mut |_| {
             n += 1;
             ControlFlow::Continue(())
         });
