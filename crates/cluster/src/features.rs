@@ -9,6 +9,8 @@ use std::sync::OnceLock;
 
 use serde::{Deserialize, Serialize};
 
+use crate::online::KeyMap;
+
 /// Words of the body read for features: the lead tells what a story is; the tail of a long
 /// article wanders into background that many stories share.
 pub const LEAD_WORDS: usize = 400;
@@ -93,15 +95,18 @@ fn stem(w: &str) -> &str {
     w
 }
 
-/// One word of a text: lower-cased, and whether it was written with a capital after the first
-/// word of its sentence (a name, in English and most Latin-script languages).
+/// One word of a text: where its lower-cased form is in the shared buffer, and whether it
+/// was written with a capital after the first word of its sentence (a name, in English and
+/// most Latin-script languages).
 struct Word {
-    lower: String,
+    lower: std::ops::Range<usize>,
     capital: bool,
     sentence_start: bool,
 }
 
-fn words(text: &str, max: usize) -> Vec<Word> {
+/// The words of `text`, at most `max`, their lower-cased forms written into `buf` (one
+/// buffer rather than a string per word).
+fn words(text: &str, max: usize, buf: &mut String) -> Vec<Word> {
     let mut out = Vec::new();
     let mut start_next = true;
     for raw in text.split(|c: char| !(c.is_alphanumeric() || c == '\'' || c == '’')) {
@@ -117,8 +122,15 @@ fn words(text: &str, max: usize) -> Vec<Word> {
             continue;
         }
         let capital = w.chars().next().is_some_and(char::is_uppercase);
+        let at = buf.len();
+        if w.is_ascii() {
+            buf.push_str(w);
+            buf[at..].make_ascii_lowercase();
+        } else {
+            buf.push_str(&w.to_lowercase());
+        }
         out.push(Word {
-            lower: w.to_lowercase(),
+            lower: at..buf.len(),
             capital,
             sentence_start: start_next,
         });
@@ -140,12 +152,15 @@ fn words(text: &str, max: usize) -> Vec<Word> {
 /// opening a sentence is also one name term ("=lindsay lohan"), so that two stories of one kind
 /// (two rehab stays, two earthquakes) part by who and where.
 pub fn extract(title: Option<&str>, body: &str) -> Features {
-    let mut counts: std::collections::HashMap<u64, f32> = std::collections::HashMap::new();
+    let mut counts: KeyMap<u64, f32> = KeyMap::default();
     let stop = stopwords();
+    let mut buf = String::new();
     let mut add = |text: &str, max: usize, weight: f32| {
-        let ws = words(text, max);
+        buf.clear();
+        let ws = words(text, max, &mut buf);
+        let buf = buf.as_str();
         let mut name: Vec<&str> = Vec::new();
-        let flush = |name: &mut Vec<&str>, counts: &mut std::collections::HashMap<u64, f32>| {
+        let flush = |name: &mut Vec<&str>, counts: &mut KeyMap<u64, f32>| {
             if !name.is_empty() {
                 let joined = format!("={}", name.join(" "));
                 *counts.entry(hash_str(&joined)).or_default() += weight;
@@ -153,16 +168,17 @@ pub fn extract(title: Option<&str>, body: &str) -> Features {
             }
         };
         for w in &ws {
-            let is_stop = stop.contains(w.lower.as_str());
+            let lower = &buf[w.lower.clone()];
+            let is_stop = stop.contains(lower);
             if w.capital && !is_stop && !w.sentence_start {
-                name.push(&w.lower);
+                name.push(lower);
             } else {
                 flush(&mut name, &mut counts);
             }
-            if is_stop || w.lower.len() < 2 {
+            if is_stop || lower.len() < 2 {
                 continue;
             }
-            *counts.entry(hash_str(stem(&w.lower))).or_default() += weight;
+            *counts.entry(hash_str(stem(lower))).or_default() += weight;
         }
         flush(&mut name, &mut counts);
     };

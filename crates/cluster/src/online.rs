@@ -1,5 +1,7 @@
 //! Online story clustering: each new article joins the most similar live story or starts
-//! one, and two stories whose centres come close as evidence arrives are merged.
+//! one, two stories whose centres come close as evidence arrives are merged, and a story
+//! whose best bisection has halves as far apart as two stories that would not merge is split
+//! (checked at geometric sizes; split halves are never merged again).
 //!
 //! An article is a TF-IDF vector over its [`Features`] (IDF from every article seen so far); a
 //! story is the sum of its articles' unit vectors. Candidates come from an inverted index over
@@ -7,7 +9,7 @@
 //! story is a candidate only while the article's date is within [`Config::window_days`] of the
 //! story's dates (when both have dates).
 
-use std::collections::{BTreeSet, HashMap};
+use std::collections::HashMap;
 use std::hash::{BuildHasherDefault, Hasher};
 
 use crate::features::Features;
@@ -33,6 +35,9 @@ impl Hasher for KeyHasher {
     }
 }
 
+/// An article's unit TF-IDF vector: (term, weight), heaviest first.
+type Vector = Vec<(u64, f32)>;
+
 /// A map over hashed keys with a fixed iteration order.
 pub type KeyMap<K, V> = HashMap<K, V, BuildHasherDefault<KeyHasher>>;
 
@@ -50,6 +55,10 @@ pub struct Config {
     /// and without a bound a running theme (a war, a law) would chain into one story over
     /// years.
     pub max_span_days: i32,
+    /// Cosine between the centres of a story's two halves (its best bisection) below which
+    /// the story is split in two; the halves are never merged again. By default equal to
+    /// [`Config::merge`]: a story stays whole while its halves would be merged if apart.
+    pub split: f32,
 }
 
 impl Default for Config {
@@ -59,15 +68,30 @@ impl Default for Config {
             merge: 0.45,
             window_days: 4,
             max_span_days: 14,
+            split: 0.45,
         }
     }
 }
+
+/// A story is checked for a split when its size reaches this, and then each time it has
+/// grown by half: a story of a few articles has too little evidence to part, and checking at
+/// geometric steps keeps the cost per article constant.
+const SPLIT_FROM: usize = 6;
+/// Fewest articles in each half of a split: one stray article is a join error, not a second
+/// story.
+const SPLIT_PART: usize = 2;
+/// Rounds of 2-means in a bisection.
+const SPLIT_ROUNDS: usize = 8;
 
 /// Terms of a new article looked up in the index: its heaviest, which name its story.
 const QUERY_TERMS: usize = 12;
 /// Most recent articles read per posting list: common terms have long lists, and old
 /// articles fall out of the window anyway.
 const POSTINGS_READ: usize = 400;
+/// Open stories compared in full with a new article: those sharing the most query-term
+/// weight with it. The story an article belongs to shares its heaviest terms, so it is
+/// among them.
+const MAX_CANDIDATES: usize = 48;
 /// A story's centre keeps this many terms at most (trimmed to half when it grows past twice).
 const CENTRE_TERMS: usize = 400;
 
@@ -80,6 +104,21 @@ pub struct Assignment {
     pub new_story: bool,
     /// Stories merged into `story` because of this article, to be relabelled.
     pub merged: Vec<u64>,
+    /// Stories split off because of this article: the new story and the slots of the
+    /// articles moved to it ([`Clusterer::add`] returns slots in the order articles came).
+    pub split: Vec<Split>,
+}
+
+/// Part of a story that became a story of its own.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Split {
+    /// The story it was part of.
+    pub from: u64,
+    /// Its new id.
+    pub story: u64,
+    /// Its articles, by slot (the order in which the clusterer saw them, restored ones
+    /// first).
+    pub slots: Vec<u32>,
 }
 
 #[derive(Clone, Debug, Default)]
@@ -89,6 +128,11 @@ struct Story {
     first: Option<i32>,
     last: Option<i32>,
     members: Vec<u32>,
+    /// Size at which the story is next checked for a split.
+    next_check: usize,
+    /// Stories split from this one (or it from them): never merged with it again, so that
+    /// a split is not undone by the next article that lands between the halves.
+    parted: Vec<u64>,
 }
 
 impl Story {
@@ -185,6 +229,10 @@ pub struct Clusterer {
     /// Slot → its story.
     story_of: Vec<u64>,
     next_story: u64,
+    /// Scratch space of [`Clusterer::add`]: story → (shared query weight, terms seen).
+    scratch: KeyMap<u64, (f32, u16)>,
+    /// Slot → its unit vector and day, for splitting.
+    vectors: Vec<(Vector, Option<i32>)>,
 }
 
 impl Clusterer {
@@ -259,30 +307,63 @@ impl Clusterer {
         let s = self.stories.entry(story).or_default();
         s.add(&v, day);
         s.members.push(slot);
+        self.vectors.push((v, day));
         self.next_story = self.next_story.max(story + 1);
     }
 
     /// Clusters one new article.
     pub fn add(&mut self, f: &Features, day: Option<i32>) -> Assignment {
         let v = self.vector(f);
-        let mut candidates = BTreeSet::new();
-        for (t, _) in v.iter().take(QUERY_TERMS) {
+        // Each story named by the postings, scored by the weight of the query terms it
+        // shares (each term once: a bit per term). A map kept between calls, since thousands
+        // of postings name a few hundred stories.
+        let mut shared = std::mem::take(&mut self.scratch);
+        shared.clear();
+        for (i, (t, w)) in v.iter().take(QUERY_TERMS).enumerate() {
             if let Some(list) = self.postings.get(t) {
                 for &slot in list.iter().rev().take(POSTINGS_READ) {
-                    candidates.insert(self.story_of[slot as usize]);
+                    // A story holding an article further than the span bound from this one
+                    // cannot take it: skipped before its story is looked up.
+                    if let (Some(d), (_, Some(sd))) = (day, &self.vectors[slot as usize]) {
+                        if (d - sd).abs() > self.config.max_span_days {
+                            continue;
+                        }
+                    }
+                    let e = shared
+                        .entry(self.story_of[slot as usize])
+                        .or_insert((0.0, 0));
+                    if e.1 & (1 << i) == 0 {
+                        e.1 |= 1 << i;
+                        e.0 += w;
+                    }
                 }
             }
         }
+        // Only the best [`MAX_CANDIDATES`] open stories are compared in full, which bounds
+        // the work per article.
+        let mut scored: Vec<(f32, u64)> = shared
+            .iter()
+            .filter(|(id, _)| {
+                self.stories
+                    .get(id)
+                    .is_some_and(|s| s.open_to(day, &self.config))
+            })
+            .map(|(&id, &(w, _))| (w, id))
+            .collect();
+        self.scratch = shared;
+        if scored.len() > MAX_CANDIDATES {
+            scored.select_nth_unstable_by(MAX_CANDIDATES, |a, b| {
+                b.0.total_cmp(&a.0).then(a.1.cmp(&b.1))
+            });
+            scored.truncate(MAX_CANDIDATES);
+        }
+        let mut open: Vec<u64> = scored.into_iter().map(|(_, id)| id).collect();
+        open.sort_unstable();
         let mut best: Option<(f32, u64)> = None;
-        let mut open = Vec::new();
-        for &id in &candidates {
+        for &id in &open {
             let Some(s) = self.stories.get(&id) else {
                 continue;
             };
-            if !s.open_to(day, &self.config) {
-                continue;
-            }
-            open.push(id);
             let c = s.cosine(&v);
             if best.is_none_or(|(b, _)| c > b) {
                 best = Some((c, id));
@@ -302,16 +383,163 @@ impl Clusterer {
         let s = self.stories.entry(story).or_default();
         s.add(&v, day);
         s.members.push(slot);
+        self.vectors.push((v, day));
         let (story, merged) = if new_story {
             (story, Vec::new())
         } else {
             self.merge_close(story, &open)
         };
+        let mut split = Vec::new();
+        if let Some(sp) = self.check_split(story) {
+            split.push(sp);
+        }
+        // The article's story after a split: the half it went to.
+        let story = self.story_of[slot as usize];
         Assignment {
             story,
             new_story,
             merged,
+            split,
         }
+    }
+
+    /// Splits the story in two when it is due for a check and its best bisection has halves
+    /// whose centres are further apart than [`Config::split`]. The half holding the story's
+    /// oldest article keeps the id.
+    fn check_split(&mut self, id: u64) -> Option<Split> {
+        let s = self.stories.get_mut(&id)?;
+        let size = s.members.len();
+        if size < SPLIT_FROM.max(s.next_check) {
+            return None;
+        }
+        s.next_check = size + size.div_ceil(2);
+        let members = s.members.clone();
+        let (a, b) = self.bisect(&members)?;
+        let (keep, moved) = if a.contains(&members[0]) {
+            (a, b)
+        } else {
+            (b, a)
+        };
+        let new_id = self.next_story;
+        self.next_story += 1;
+        let parted = s_parted(self, id);
+        let mut kept = self.story_from(&keep, size);
+        let mut gone = self.story_from(&moved, size);
+        kept.parted = parted.clone();
+        kept.parted.push(new_id);
+        gone.parted = parted;
+        gone.parted.push(id);
+        for &slot in &moved {
+            self.story_of[slot as usize] = new_id;
+        }
+        self.stories.insert(id, kept);
+        self.stories.insert(new_id, gone);
+        Some(Split {
+            from: id,
+            story: new_id,
+            slots: moved,
+        })
+    }
+
+    /// A story of these slots, rebuilt from their vectors (without its parted list).
+    fn story_from(&self, slots: &[u32], checked_at: usize) -> Story {
+        let mut s = Story::default();
+        for &slot in slots {
+            let (v, day) = &self.vectors[slot as usize];
+            s.add(v, *day);
+            s.members.push(slot);
+        }
+        // Not checked again before the whole story would have been.
+        s.next_check = checked_at + checked_at.div_ceil(2);
+        s
+    }
+
+    /// The best 2-means bisection of `slots` (cosine to the halves' centres), seeded by the
+    /// article least like the whole and the one least like it; none unless both halves have
+    /// [`SPLIT_PART`] articles and their centres' cosine is below [`Config::split`].
+    fn bisect(&self, slots: &[u32]) -> Option<(Vec<u32>, Vec<u32>)> {
+        let vec = |slot: u32| &self.vectors[slot as usize].0;
+        let centre_of = |part: &[u32]| -> KeyMap<u64, f32> {
+            let mut c: KeyMap<u64, f32> = KeyMap::default();
+            for &slot in part {
+                for &(t, w) in vec(slot) {
+                    *c.entry(t).or_default() += w;
+                }
+            }
+            c
+        };
+        let dot = |c: &KeyMap<u64, f32>, v: &[(u64, f32)]| -> f32 {
+            v.iter().map(|(t, w)| c.get(t).map_or(0.0, |x| x * w)).sum()
+        };
+        let norm = |c: &KeyMap<u64, f32>| c.values().map(|w| w * w).sum::<f32>().sqrt();
+        let whole = centre_of(slots);
+        // Ties go to the earlier slot, so the seeds are the same on every run.
+        let least = |score: &dyn Fn(u32) -> f32| {
+            slots
+                .iter()
+                .copied()
+                .min_by(|&x, &y| score(x).total_cmp(&score(y)).then(x.cmp(&y)))
+        };
+        let seed_a = least(&|s| dot(&whole, vec(s)))?;
+        let ca: KeyMap<u64, f32> = vec(seed_a).iter().copied().collect();
+        let seed_b = least(&|s| {
+            if s == seed_a {
+                f32::MAX
+            } else {
+                dot(&ca, vec(s))
+            }
+        })?;
+        let mut centres = (
+            ca,
+            vec(seed_b).iter().copied().collect::<KeyMap<u64, f32>>(),
+        );
+        let mut side: Vec<bool> = Vec::new();
+        for _ in 0..SPLIT_ROUNDS {
+            let (na, nb) = (norm(&centres.0).max(1e-9), norm(&centres.1).max(1e-9));
+            let next: Vec<bool> = slots
+                .iter()
+                .map(|&s| dot(&centres.1, vec(s)) / nb > dot(&centres.0, vec(s)) / na)
+                .collect();
+            if next == side {
+                break;
+            }
+            side = next;
+            let part = |b: bool| -> Vec<u32> {
+                slots
+                    .iter()
+                    .zip(&side)
+                    .filter(|(_, &x)| x == b)
+                    .map(|(&s, _)| s)
+                    .collect()
+            };
+            centres = (centre_of(&part(false)), centre_of(&part(true)));
+        }
+        let a: Vec<u32> = slots
+            .iter()
+            .zip(&side)
+            .filter(|(_, &x)| !x)
+            .map(|(&s, _)| s)
+            .collect();
+        let b: Vec<u32> = slots
+            .iter()
+            .zip(&side)
+            .filter(|(_, &x)| x)
+            .map(|(&s, _)| s)
+            .collect();
+        if a.len() < SPLIT_PART || b.len() < SPLIT_PART {
+            return None;
+        }
+        let (na, nb) = (norm(&centres.0), norm(&centres.1));
+        if na <= 0.0 || nb <= 0.0 {
+            return None;
+        }
+        let cos = centres
+            .0
+            .iter()
+            .map(|(t, w)| centres.1.get(t).map_or(0.0, |x| x * w))
+            .sum::<f32>()
+            / (na * nb);
+        (cos < self.config.split).then_some((a, b))
     }
 
     /// Merges into one every open story whose centre is now close to `story`'s. The older
@@ -326,7 +554,11 @@ impl Clusterer {
             let (Some(a), Some(b)) = (self.stories.get(&story), self.stories.get(&other)) else {
                 continue;
             };
-            if !a.spans_with(b, &self.config) || a.centre_cosine(b) < self.config.merge {
+            if !a.spans_with(b, &self.config)
+                || a.parted.contains(&other)
+                || b.parted.contains(&story)
+                || a.centre_cosine(b) < self.config.merge
+            {
                 continue;
             }
             let (keep, gone) = (story.min(other), story.max(other));
@@ -343,6 +575,9 @@ impl Clusterer {
             k.norm2 = k.centre.values().map(|w| w * w).sum();
             k.widen(g.first, g.last);
             k.members.extend(g.members);
+            k.parted.extend(g.parted);
+            k.parted.sort_unstable();
+            k.parted.dedup();
             if k.centre.len() > 2 * CENTRE_TERMS {
                 k.trim();
             }
@@ -356,6 +591,14 @@ impl Clusterer {
     pub fn stories(&self) -> usize {
         self.stories.len()
     }
+}
+
+/// The parted list of a story (empty when there is no such story).
+fn s_parted(c: &mut Clusterer, id: u64) -> Vec<u64> {
+    c.stories
+        .get_mut(&id)
+        .map(|s| std::mem::take(&mut s.parted))
+        .unwrap_or_default()
 }
 
 /// Days since 1970-01-01 of a date written `YYYY-MM-DD` (anything may follow: a time, a
@@ -420,6 +663,46 @@ mod tests {
         assert_eq!(labels[0], labels[1]);
         assert_eq!(labels[2], labels[3]);
         assert_ne!(labels[0], labels[2]);
+    }
+
+    /// Two events of one kind fed in turn, joined into one story by a loose join threshold:
+    /// the split finds them apart once the story has grown.
+    fn two_groundings(split: f32) -> (Vec<u64>, usize) {
+        let a = "The ferry Orla ran aground near Veskar and crews rescued passengers";
+        let b = "The ferry Brannic ran aground off Tollund and lifeboats lifted sailors";
+        let other = "The Dunmere council approved a budget for new school buildings";
+        let mut items = Vec::new();
+        for i in 0..8 {
+            items.push((extract(None, &format!("{a} on day {i}.")), None));
+            items.push((extract(None, &format!("{b} on day {i}.")), None));
+            items.push((extract(None, &format!("{other} number {i}.")), None));
+        }
+        let config = Config {
+            join: 0.01,
+            merge: 1.1,
+            split,
+            ..Config::default()
+        };
+        let labels = cluster_all(config, &items);
+        let stories: std::collections::BTreeSet<u64> = labels.iter().copied().collect();
+        (labels, stories.len())
+    }
+
+    #[test]
+    fn a_story_of_two_events_splits() {
+        let (labels, _) = two_groundings(0.0);
+        assert_eq!(
+            labels[0], labels[1],
+            "the loose join puts both events in one story"
+        );
+        let (labels, _) = two_groundings(Config::default().split);
+        let a: Vec<u64> = labels.iter().step_by(3).copied().collect();
+        let b: Vec<u64> = labels.iter().skip(1).step_by(3).copied().collect();
+        assert!(a.iter().all(|&x| x == a[0]), "{labels:?}");
+        assert!(b.iter().all(|&x| x == b[0]), "{labels:?}");
+        assert_ne!(a[0], b[0], "{labels:?}");
+        // The half holding the story's first article keeps its id.
+        assert_eq!(a[0], 1);
     }
 
     #[test]

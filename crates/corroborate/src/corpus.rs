@@ -32,10 +32,31 @@ fn open_existing(db: &Path) -> Result<Store> {
 pub(crate) fn ingest(db: &Path, paths: &[PathBuf], quiet: bool, batch: usize) -> Result<ExitCode> {
     let store = open(db)?;
     let start = Instant::now();
+    // Against the inputs' size when every input is a file; a spinner with counts otherwise
+    // (folders are walked as they are read, stdin has no size).
+    let total: Option<u64> = paths
+        .iter()
+        .map(|p| {
+            (p.as_os_str() != "-")
+                .then(|| {
+                    fs::metadata(p)
+                        .ok()
+                        .filter(|m| m.is_file())
+                        .map(|m| m.len())
+                })
+                .flatten()
+        })
+        .sum();
     let bar = (!quiet && std::io::stderr().is_terminal()).then(|| {
-        let bar = ProgressBar::new_spinner();
+        let (bar, template) = match total {
+            Some(n) => (
+                ProgressBar::new(n),
+                "{bar:30} {percent:>3}% {elapsed} (eta {eta}) {msg}",
+            ),
+            None => (ProgressBar::new_spinner(), "{spinner} {elapsed} {msg}"),
+        };
         bar.set_style(
-            ProgressStyle::with_template("{spinner} {elapsed} {msg}")
+            ProgressStyle::with_template(template)
                 .unwrap_or_else(|_| ProgressStyle::default_spinner()),
         );
         bar.enable_steady_tick(std::time::Duration::from_millis(200));
@@ -48,6 +69,7 @@ pub(crate) fn ingest(db: &Path, paths: &[PathBuf], quiet: bool, batch: usize) ->
     };
     let summary = pipeline::corpus::ingest(&store, paths, &options, &mut |s| {
         if let Some(bar) = &bar {
+            bar.set_position(s.bytes_read);
             bar.set_message(format!(
                 "{} articles read ({:.0}/s), {} stored, {} already in the store, {} stories",
                 s.read,

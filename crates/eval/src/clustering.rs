@@ -66,9 +66,11 @@ pub struct Run {
     pub dated: usize,
     /// Scores at the default configuration.
     pub scores: Scores,
-    /// Scores when the join threshold varies (the merge threshold kept above it by the
-    /// default gap), to show how sensitive the result is.
+    /// Scores when the join threshold varies (the merge and split thresholds kept above it
+    /// by the default gaps), to show how sensitive the result is.
     pub sweep: Vec<(f32, Scores)>,
+    /// Scores when the split threshold varies (0: stories never split).
+    pub split_sweep: Vec<(f32, Scores)>,
     /// Files or records skipped, and why.
     pub skipped: Vec<String>,
 }
@@ -310,9 +312,20 @@ pub fn run(path: &Path) -> Result<Run, EvalError> {
             let c = Config {
                 join,
                 merge: join + gap,
+                split: config.split - config.merge + join + gap,
                 ..config.clone()
             };
             (join, evaluate(&items, &features, &c))
+        })
+        .collect();
+    let split_sweep = [0.0f32, 0.35, 0.45, 0.55]
+        .iter()
+        .map(|&split| {
+            let c = Config {
+                split,
+                ..config.clone()
+            };
+            (split, evaluate(&items, &features, &c))
         })
         .collect();
     let stories: BTreeMap<&str, usize> = items.iter().fold(BTreeMap::new(), |mut m, l| {
@@ -326,6 +339,7 @@ pub fn run(path: &Path) -> Result<Run, EvalError> {
         dated: items.iter().filter(|l| l.day.is_some()).count(),
         scores,
         sweep,
+        split_sweep,
         skipped,
     })
 }
@@ -352,11 +366,20 @@ pub fn render_markdown(r: &Run, command: &str) -> String {
     };
     s.push_str(&row(&r.scores));
     s.push_str(
-        "\nSensitivity: the same run with other join thresholds (merge threshold at the \
-         default distance above it).\n\n| join | B³ precision | B³ recall | B³ F1 | ARI | stories found |\n|---|---|---|---|---|---|\n",
+        "\nSensitivity: the same run with other join thresholds (merge and split \
+         thresholds at the default distance above it).\n\n| join | B³ precision | B³ recall | B³ F1 | ARI | stories found |\n|---|---|---|---|---|---|\n",
     );
     for (j, x) in &r.sweep {
         s.push_str(&format!("| {j:.2} {}", row(x)));
+    }
+    s.push_str(
+        "\nSplitting: the same run with other split thresholds (a story is bisected when it \
+         reaches 6 articles and each time it grows by half, and split when the cosine of its \
+         halves' centres is below the threshold, the halves never to merge again; 0 never splits).\n\n| split | B³ precision | \
+         B³ recall | B³ F1 | ARI | stories found |\n|---|---|---|---|---|---|\n",
+    );
+    for (x, sc) in &r.split_sweep {
+        s.push_str(&format!("| {x:.2} {}", row(sc)));
     }
     if !r.skipped.is_empty() {
         s.push_str(&format!("\nSkipped: {}\n", r.skipped.len()));
@@ -404,6 +427,6 @@ mod tests {
         assert_eq!(r.articles, 982);
         assert_eq!(r.stories, 86);
         // The floor holds what is measured (eval/reports/clustering.md); the issue asks 0.90.
-        assert!(r.scores.f1 >= 0.85, "B-cubed F1 {:.3}", r.scores.f1);
+        assert!(r.scores.f1 >= 0.86, "B-cubed F1 {:.3}", r.scores.f1);
     }
 }

@@ -28,15 +28,14 @@ enum CueKind {
 }
 
 struct Cues {
-    entries: Vec<(CueKind, String)>,
+    /// The cues of each kind, in file order, indexed by [`CueKind`]: filtering one list of
+    /// all kinds for every line cost more than the matching.
+    by_kind: [Vec<String>; 5],
 }
 
 impl Cues {
     fn of(&self, kind: CueKind) -> impl Iterator<Item = &str> {
-        self.entries
-            .iter()
-            .filter(move |(k, _)| *k == kind)
-            .map(|(_, c)| c.as_str())
+        self.by_kind[kind as usize].iter().map(String::as_str)
     }
 }
 
@@ -58,9 +57,12 @@ fn cues() -> &'static Cues {
                     _ => return None,
                 };
                 Some((kind, cue.trim().to_lowercase()))
-            })
-            .collect();
-        Cues { entries }
+            });
+        let mut by_kind: [Vec<String>; 5] = Default::default();
+        for (kind, cue) in entries {
+            by_kind[kind as usize].push(cue);
+        }
+        Cues { by_kind }
     })
 }
 
@@ -258,12 +260,11 @@ fn describe(span: Span, s: &str) -> Line {
         .split_whitespace()
         .filter(|w| w.chars().any(char::is_alphanumeric))
         .count();
-    let unquoted = strip_quoted(s);
-    let reader_voice = has_reader_voice(&unquoted);
+    let reader_voice = reader_voice_outside_quotes(s);
     let lower = s.to_lowercase();
     let terminal = ends_like_sentence(s);
     let furniture = furniture(s, &lower, words, terminal, reader_voice);
-    let caption = furniture.is_none() && is_caption(s, words);
+    let caption = furniture.is_none() && is_caption(&lower, words);
     Line {
         span,
         words,
@@ -281,6 +282,7 @@ fn ends_like_sentence(s: &str) -> bool {
 
 /// The line with everything inside quotation marks removed, so that the voice of quoted speakers
 /// is not taken for the publication's.
+#[cfg(test)]
 fn strip_quoted(s: &str) -> String {
     let mut out = String::with_capacity(s.len());
     let mut in_curly = false;
@@ -297,15 +299,63 @@ fn strip_quoted(s: &str) -> String {
     out
 }
 
+#[cfg(test)]
 fn has_reader_voice(unquoted: &str) -> bool {
+    unquoted
+        .split(|c: char| !(c.is_alphanumeric() || c == '\'' || c == '’'))
+        .any(is_reader_form)
+}
+
+fn is_reader_form(w: &str) -> bool {
     // Case matters: "US" is a country, "us" a pronoun.
     const FORMS: &[&str] = &[
         "we", "We", "our", "Our", "us", "you", "You", "your", "Your", "you're", "You're", "you’re",
         "You’re",
     ];
-    unquoted
-        .split(|c: char| !(c.is_alphanumeric() || c == '\'' || c == '’'))
-        .any(|w| FORMS.contains(&w))
+    FORMS.contains(&w)
+}
+
+/// [`has_reader_voice`] of [`strip_quoted`] of `s`, in one pass without building the
+/// stripped line: the words are those of the characters outside quotation marks.
+fn reader_voice_outside_quotes(s: &str) -> bool {
+    let mut in_curly = false;
+    let mut in_straight = false;
+    // The current word, when it is short enough to be a form; longer words are skipped.
+    let mut word = [0u8; 12];
+    let mut len = 0usize;
+    let mut long = false;
+    let mut found = false;
+    let mut end_word = |word: &[u8; 12], len: &mut usize, long: &mut bool| {
+        if !*long && *len > 0 && std::str::from_utf8(&word[..*len]).is_ok_and(is_reader_form) {
+            found = true;
+        }
+        *len = 0;
+        *long = false;
+    };
+    for c in s.chars() {
+        match c {
+            '“' | '«' => in_curly = true,
+            '”' | '»' => in_curly = false,
+            '"' => in_straight = !in_straight,
+            _ if !in_curly && !in_straight => {
+                if c.is_alphanumeric() || c == '\'' || c == '’' {
+                    let mut b = [0u8; 4];
+                    let enc = c.encode_utf8(&mut b).as_bytes();
+                    if len + enc.len() <= word.len() {
+                        word[len..len + enc.len()].copy_from_slice(enc);
+                        len += enc.len();
+                    } else {
+                        long = true;
+                    }
+                } else {
+                    end_word(&word, &mut len, &mut long);
+                }
+            }
+            _ => {}
+        }
+    }
+    end_word(&word, &mut len, &mut long);
+    found
 }
 
 fn words_of(lower: &str) -> Vec<&str> {
@@ -349,8 +399,8 @@ fn furniture(
     {
         return Some("appeal or subscription line");
     }
-    let tokens = words_of(lower);
     if words <= 12 && !terminal {
+        let tokens = words_of(lower);
         let social: Vec<&str> = tokens
             .iter()
             .copied()
@@ -363,11 +413,14 @@ fn furniture(
             return Some("share bar");
         }
     }
-    if s.contains('©') || s.matches(" | ").count() >= 2 {
+    if s.contains('©') || (s.contains('|') && s.matches(" | ").count() >= 2) {
         return Some("footer");
     }
-    let promo = c.of(CueKind::Promo).any(|cue| contains_words(lower, cue));
-    if promo && (reader_voice || !terminal || words <= 6) {
+    // The cheap test first: most lines are long sentences, and scanning them for every cue
+    // is most of the cost of a plain-text ingest.
+    if (reader_voice || !terminal || words <= 6)
+        && c.of(CueKind::Promo).any(|cue| contains_words(lower, cue))
+    {
         return Some("self-promotion");
     }
     None
@@ -382,11 +435,10 @@ fn contains_words(lower: &str, cue: &str) -> bool {
 }
 
 /// A photo caption: a short line with a credit ("… EPA / TASS", "Photo: …").
-fn is_caption(s: &str, words: usize) -> bool {
+fn is_caption(lower: &str, words: usize) -> bool {
     if words > 30 {
         return false;
     }
-    let lower = s.to_lowercase();
     let c = cues();
     if [
         "photo:",
@@ -405,7 +457,7 @@ fn is_caption(s: &str, words: usize) -> bool {
     let tail = lower
         .rsplit(['.', '—', '–', '(', '|'])
         .next()
-        .unwrap_or(&lower)
+        .unwrap_or(lower)
         .trim()
         .trim_end_matches(')');
     if !tail.contains('/') {
@@ -543,6 +595,28 @@ fn name_of(mut words: Vec<&str>) -> Option<String> {
 
 #[cfg(test)]
 mod tests {
+    #[test]
+    fn reader_voice_in_one_pass_is_that_of_the_stripped_line() {
+        for line in [
+            "Support our journalism today",
+            "The minister said \"we will act\" on Monday.",
+            "He said “you must go” and left.",
+            "US officials met in the capital.",
+            "Thank you.",
+            "Do you’re-reading it",
+            "ab\"x\"we cd",
+            "a verylongwordthatisnotaform we",
+            "«Nous» et vous",
+            "",
+        ] {
+            assert_eq!(
+                reader_voice_outside_quotes(line),
+                has_reader_voice(&strip_quoted(line)),
+                "{line}"
+            );
+        }
+    }
+
     use super::*;
 
     fn roles(text: &str) -> Vec<(BlockKind, String)> {

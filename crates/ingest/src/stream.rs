@@ -11,6 +11,7 @@ use std::fs::File;
 use std::io::{self, BufRead, BufReader, Read};
 use std::ops::ControlFlow;
 use std::path::{Path, PathBuf};
+use std::sync::atomic::{AtomicU64, Ordering};
 
 use model::{Diagnostic, Document};
 
@@ -96,6 +97,17 @@ pub fn stream_paths(
     limits: &StreamLimits,
     sink: &mut dyn FnMut(Item) -> ControlFlow<()>,
 ) {
+    stream_paths_counting(paths, limits, &AtomicU64::new(0), sink);
+}
+
+/// [`stream_paths`], adding to `read` the bytes read from the files (before decompression),
+/// so that a caller can show progress against the files' sizes.
+pub fn stream_paths_counting(
+    paths: &[PathBuf],
+    limits: &StreamLimits,
+    read: &AtomicU64,
+    sink: &mut dyn FnMut(Item) -> ControlFlow<()>,
+) {
     let mut files = Vec::new();
     let mut diags = Vec::new();
     for p in paths {
@@ -111,9 +123,23 @@ pub fn stream_paths(
         }
     }
     for f in files {
-        if stream_file(&f, limits, sink).is_break() {
+        if stream_file_counting(&f, limits, read, sink).is_break() {
             return;
         }
+    }
+}
+
+/// A reader that adds what it reads to a shared count.
+struct Counting<'a, R> {
+    inner: R,
+    read: &'a AtomicU64,
+}
+
+impl<R: Read> Read for Counting<'_, R> {
+    fn read(&mut self, buf: &mut [u8]) -> io::Result<usize> {
+        let n = self.inner.read(buf)?;
+        self.read.fetch_add(n as u64, Ordering::Relaxed);
+        Ok(n)
     }
 }
 
@@ -123,12 +149,21 @@ pub fn stream_file(
     limits: &StreamLimits,
     sink: &mut dyn FnMut(Item) -> ControlFlow<()>,
 ) -> ControlFlow<()> {
+    stream_file_counting(path, limits, &AtomicU64::new(0), sink)
+}
+
+fn stream_file_counting(
+    path: &Path,
+    limits: &StreamLimits,
+    read: &AtomicU64,
+    sink: &mut dyn FnMut(Item) -> ControlFlow<()>,
+) -> ControlFlow<()> {
     let name = path.display().to_string();
-    let raw: Box<dyn Read> = if name == "-" {
+    let raw: Box<dyn Read + '_> = if name == "-" {
         Box::new(io::stdin().lock())
     } else {
         match File::open(path) {
-            Ok(f) => Box::new(f),
+            Ok(f) => Box::new(Counting { inner: f, read }),
             Err(e) => {
                 return sink(Item::Diagnostic(Diagnostic::error(
                     &name,
@@ -378,6 +413,19 @@ mod tests {
         assert_eq!(docs[0].published.as_deref(), Some("2020-05-01"));
         assert_eq!(docs[1].published.as_deref(), Some("2020-05-02"));
         assert!(diags[0].source.ends_with(":2") && diags[0].message.contains("limit"));
+
+        // The bytes read are those of the file as stored (compressed), for progress.
+        let read = AtomicU64::new(0);
+        let mut n = 0;
+        stream_paths_counting(std::slice::from_ref(&path), &limits, &read, &mut |_| {
+            n += 1;
+            ControlFlow::Continue(())
+        });
+        assert_eq!(n, 3);
+        assert_eq!(
+            read.load(Ordering::Relaxed),
+            std::fs::metadata(&path).unwrap().len()
+        );
     }
 
     #[test]

@@ -7,15 +7,17 @@
 //! article of that text, so that copies count as one source; then the online clusterer puts
 //! it in a story. Articles are written in batches of [`CorpusOptions::batch`], one
 //! transaction each, so an interrupted ingest keeps every finished batch and a rerun skips
-//! what is stored.
+//! what is stored. The near-copy index and term counts of new articles are kept in memory
+//! ([`Pending`]) and written in bulk every [`INDEX_FLUSH`] articles and at the end, inside a
+//! batch's transaction; after a kill they are rebuilt from the stored articles.
 
-use std::collections::HashMap;
 use std::ops::ControlFlow;
 use std::path::PathBuf;
 use std::sync::mpsc::sync_channel;
 
+use cluster::online::KeyMap;
 use cluster::{Clusterer, Features, Signature};
-use ingest::stream::{stream_paths, Item, StreamLimits};
+use ingest::stream::{stream_paths_counting, Item, StreamLimits};
 use model::{Diagnostic, Document};
 use store::{NewArticle, Store, StoreError};
 
@@ -55,21 +57,99 @@ pub struct IngestSummary {
     pub near_copies: u64,
     /// Stories live in the clusterer (those in its window).
     pub stories: usize,
+    /// Bytes read from the input files (before decompression), for progress against their
+    /// sizes.
+    pub bytes_read: u64,
     /// Problems with inputs.
     pub diagnostics: Vec<Diagnostic>,
 }
 
-/// Clusterer state taken up from the store: its term statistics and the stories of its
-/// articles within twice the window of the latest day.
-fn restore(store: &Store, config: &cluster::Config) -> Result<Clusterer, StoreError> {
+/// Articles whose LSH rows and term counts wait in memory before one bulk write: rows keyed
+/// by random hashes cost a page write each when written one batch at a time.
+pub const INDEX_FLUSH: u32 = 50_000;
+
+/// The near-copy index and term counts of the articles past the store's watermark
+/// ([`Store::indexed_through`]).
+#[derive(Default)]
+struct Pending {
+    /// Band key → pending articles, for near-copy look-ups among them.
+    bands: KeyMap<u64, Vec<i64>>,
+    /// Pending article → the first article of its text, and its signature.
+    signed: KeyMap<i64, (i64, Signature)>,
+    /// LSH rows to write.
+    rows: Vec<(u64, i64)>,
+    /// Term counts to add.
+    df: KeyMap<u64, u32>,
+    docs: u32,
+    through: i64,
+}
+
+impl Pending {
+    fn add(&mut self, id: i64, root: i64, features: &Features, signature: Option<Signature>) {
+        for t in &features.terms {
+            *self.df.entry(t.id).or_default() += 1;
+        }
+        self.docs += 1;
+        self.through = self.through.max(id);
+        if let Some(sig) = signature {
+            for b in sig.band_keys() {
+                self.rows.push((b, id));
+                self.bands.entry(b).or_default().push(id);
+            }
+            self.signed.insert(id, (root, sig));
+        }
+    }
+
+    /// Pending articles sharing a band with `bands`: (root, signature).
+    fn candidates(&self, bands: &[u64]) -> Vec<(i64, &Signature)> {
+        let mut ids: Vec<i64> = bands
+            .iter()
+            .filter_map(|b| self.bands.get(b))
+            .flatten()
+            .copied()
+            .collect();
+        ids.sort_unstable();
+        ids.dedup();
+        ids.iter()
+            .filter_map(|id| self.signed.get(id))
+            .map(|(root, sig)| (*root, sig))
+            .collect()
+    }
+
+    /// Writes the index rows and counts (inside the caller's transaction) and empties.
+    fn flush(&mut self, store: &Store) -> Result<(), StoreError> {
+        if self.docs == 0 {
+            return Ok(());
+        }
+        store.write_index(&self.rows, &self.df, self.docs, self.through)?;
+        *self = Self::default();
+        Ok(())
+    }
+}
+
+/// Clusterer state taken up from the store: its term statistics (the stored ones and those
+/// of the articles past the watermark, which also go back in [`Pending`]) and the stories of
+/// its articles within twice the window of the latest day.
+fn restore(
+    store: &Store,
+    config: &cluster::Config,
+    pending: &mut Pending,
+    slots: &mut Vec<i64>,
+) -> Result<Clusterer, StoreError> {
     let mut c = Clusterer::new(config.clone());
     c.reserve_ids(store.max_story_id()? as u64 + 1);
     let (df, docs) = store.document_frequencies()?;
     c.set_document_frequencies(df, docs);
+    store.for_each_unindexed(&mut |id, root, feats, sig| {
+        let f = Features::from_bytes(feats).unwrap_or_default();
+        c.observe(&f);
+        pending.add(id, root, &f, sig.and_then(Signature::from_bytes));
+    })?;
     let since = store.last_day()?.map(|d| d - 2 * config.window_days);
-    store.for_each_clustered(since, &mut |story, feats, day| {
+    store.for_each_clustered(since, &mut |id, story, feats, day| {
         if let Some(f) = Features::from_bytes(feats) {
             c.restore(story as u64, &f, day);
+            slots.push(id);
         }
     })?;
     Ok(c)
@@ -89,17 +169,22 @@ pub fn ingest(
     options: &CorpusOptions,
     progress: &mut dyn FnMut(&IngestSummary),
 ) -> Result<IngestSummary, StoreError> {
-    let mut clusterer = restore(store, &options.cluster)?;
+    let mut pending = Pending::default();
+    // The article id of each clusterer slot, to relabel the articles of a split.
+    let mut slots = Vec::new();
+    let mut clusterer = restore(store, &options.cluster, &mut pending, &mut slots)?;
     let mut summary = IngestSummary {
         stories: clusterer.stories(),
         ..IngestSummary::default()
     };
+    let bytes_read = std::sync::atomic::AtomicU64::new(0);
+    let bytes = &bytes_read;
     std::thread::scope(|scope| {
         let (doc_tx, doc_rx) = sync_channel::<Item>(256);
         let (prep_tx, prep_rx) = sync_channel::<Result<Prepared, Diagnostic>>(256);
         let limits = &options.limits;
         scope.spawn(move || {
-            stream_paths(paths, limits, &mut |item| match doc_tx.send(item) {
+            stream_paths_counting(paths, limits, bytes, &mut |item| match doc_tx.send(item) {
                 Ok(()) => ControlFlow::Continue(()),
                 Err(_) => ControlFlow::Break(()),
             })
@@ -129,11 +214,27 @@ pub fn ingest(
                 }
             }
             if batch.len() >= options.batch {
-                write_batch(store, &mut clusterer, &mut batch, &mut summary)?;
+                let mut w = Writer {
+                    store,
+                    clusterer: &mut clusterer,
+                    pending: &mut pending,
+                    slots: &mut slots,
+                    summary: &mut summary,
+                };
+                w.batch(&mut batch, false)?;
+                summary.bytes_read = bytes.load(std::sync::atomic::Ordering::Relaxed);
                 progress(&summary);
             }
         }
-        write_batch(store, &mut clusterer, &mut batch, &mut summary)?;
+        let mut w = Writer {
+            store,
+            clusterer: &mut clusterer,
+            pending: &mut pending,
+            slots: &mut slots,
+            summary: &mut summary,
+        };
+        w.batch(&mut batch, true)?;
+        summary.bytes_read = bytes.load(std::sync::atomic::Ordering::Relaxed);
         progress(&summary);
         Ok(summary)
     })
@@ -144,6 +245,7 @@ const NO_BODY: &str = "no body text to store: skipped";
 /// An article prepared outside the transaction.
 struct Prepared {
     document: Document,
+    document_json: String,
     key: String,
     body_hash: String,
     features: Features,
@@ -156,7 +258,10 @@ fn prepare(document: Document) -> Result<Prepared, Diagnostic> {
     if body.trim().is_empty() {
         return Err(Diagnostic::error(&document.source, NO_BODY));
     }
+    let document_json = serde_json::to_string(&document)
+        .map_err(|e| Diagnostic::error(&document.source, format!("cannot store: {e}")))?;
     Ok(Prepared {
+        document_json,
         key: store::article_key(&document),
         body_hash: store::body_hash(&body),
         features: cluster::extract(document.title.as_deref(), &body),
@@ -166,89 +271,124 @@ fn prepare(document: Document) -> Result<Prepared, Diagnostic> {
     })
 }
 
-fn write_batch(
-    store: &Store,
-    clusterer: &mut Clusterer,
-    batch: &mut Vec<Prepared>,
-    summary: &mut IngestSummary,
-) -> Result<(), StoreError> {
-    if batch.is_empty() {
-        return Ok(());
-    }
-    let prepared = std::mem::take(batch);
-    store.begin()?;
-    // Already stored (or twice in this batch): nothing to add.
-    let mut fresh = Vec::with_capacity(prepared.len());
-    let mut keys = std::collections::HashSet::new();
-    for p in prepared {
-        if store.has_key(&p.key)? || !keys.insert(p.key.clone()) {
-            summary.already += 1;
-        } else {
-            fresh.push(p);
+/// The writer thread's state.
+struct Writer<'a> {
+    store: &'a Store,
+    clusterer: &'a mut Clusterer,
+    pending: &'a mut Pending,
+    slots: &'a mut Vec<i64>,
+    summary: &'a mut IngestSummary,
+}
+
+impl Writer<'_> {
+    /// Writes one batch in one transaction; `last` also writes the pending index.
+    fn batch(&mut self, batch: &mut Vec<Prepared>, last: bool) -> Result<(), StoreError> {
+        let prepared = std::mem::take(batch);
+        if prepared.is_empty() && !(last && self.pending.docs > 0) {
+            return Ok(());
         }
-    }
-    // The batch's term statistics count before its articles are placed.
-    let mut delta: HashMap<u64, u32> = HashMap::new();
-    for p in &fresh {
-        clusterer.observe(&p.features);
-        for t in &p.features.terms {
-            *delta.entry(t.id).or_default() += 1;
+        let store = self.store;
+        store.begin()?;
+        // Already stored (or twice in this batch): nothing to add.
+        let mut fresh = Vec::with_capacity(prepared.len());
+        let mut keys = std::collections::HashSet::new();
+        for p in prepared {
+            if store.has_key(&p.key)? || !keys.insert(p.key.clone()) {
+                self.summary.already += 1;
+            } else {
+                fresh.push(p);
+            }
         }
+        // The batch's term statistics count before its articles are placed.
+        for p in &fresh {
+            self.clusterer.observe(&p.features);
+        }
+        for p in fresh {
+            self.article(p)?;
+        }
+        if last || self.pending.docs >= INDEX_FLUSH {
+            self.pending.flush(store)?;
+        }
+        store.commit()?;
+        self.summary.stories = self.clusterer.stories();
+        Ok(())
     }
-    for p in &fresh {
+
+    fn article(&mut self, p: Prepared) -> Result<(), StoreError> {
+        let store = self.store;
         let bands = p.signature.as_ref().map(Signature::band_keys);
         let copy_of = match store.copy_by_body(&p.body_hash)? {
             Some(root) => {
-                summary.exact_copies += 1;
+                self.summary.exact_copies += 1;
                 Some(root)
             }
             None => match (&p.signature, &bands) {
                 (Some(sig), Some(bands)) => {
-                    let near = nearest_copy(store, sig, bands)?;
-                    summary.near_copies += u64::from(near.is_some());
+                    let near = nearest_copy(store, self.pending, sig, bands)?;
+                    self.summary.near_copies += u64::from(near.is_some());
                     near
                 }
                 _ => None,
             },
         };
-        let a = clusterer.add(&p.features, p.day);
+        let a = self.clusterer.add(&p.features, p.day);
         let story = a.story as i64;
+        // Merges went into the story as it was before any split of it.
+        let merged_into = a.split.first().map_or(story, |sp| sp.from as i64);
         for gone in &a.merged {
-            store.merge_stories(story, *gone as i64)?;
+            store.merge_stories(merged_into, *gone as i64)?;
         }
         store.touch_story(story)?;
         let features = p.features.to_bytes();
         let signature = p.signature.as_ref().map(Signature::to_bytes);
-        store.insert_article(&NewArticle {
+        let id = store.insert_article(&NewArticle {
             document: &p.document,
+            document_json: &p.document_json,
             key: &p.key,
             body_hash: &p.body_hash,
             day: p.day,
             features: &features,
             signature: signature.as_deref(),
-            bands: bands.as_ref().map_or(&[][..], |b| &b[..]),
             copy_of,
             story,
         })?;
-        summary.stored += 1;
+        self.slots.push(id);
+        for sp in &a.split {
+            let ids: Vec<i64> = sp
+                .slots
+                .iter()
+                .filter_map(|&s| self.slots.get(s as usize).copied())
+                .collect();
+            store.split_story(sp.from as i64, sp.story as i64, &ids)?;
+        }
+        self.pending
+            .add(id, copy_of.unwrap_or(id), &p.features, p.signature);
+        self.summary.stored += 1;
+        Ok(())
     }
-    store.add_document_frequencies(&delta, fresh.len() as u32)?;
-    store.commit()?;
-    summary.stories = clusterer.stories();
-    Ok(())
 }
 
-/// The first article of the most similar stored body at or above the near-copy threshold.
-fn nearest_copy(store: &Store, sig: &Signature, bands: &[u64]) -> Result<Option<i64>, StoreError> {
+/// The first article of the most similar body, stored or pending, at or above the near-copy
+/// threshold; ties go to the earliest text.
+fn nearest_copy(
+    store: &Store,
+    pending: &Pending,
+    sig: &Signature,
+    bands: &[u64],
+) -> Result<Option<i64>, StoreError> {
     let mut best: Option<(f32, i64)> = None;
-    for c in store.copy_candidates(bands)? {
-        let Some(other) = Signature::from_bytes(&c.signature) else {
-            continue;
-        };
-        let s = sig.similarity(&other);
-        if s >= cluster::minhash::NEAR && best.is_none_or(|(b, _)| s > b) {
-            best = Some((s, c.root));
+    let mut consider = |s: f32, root: i64| {
+        if s >= cluster::minhash::NEAR && best.is_none_or(|(b, r)| s > b || (s == b && root < r)) {
+            best = Some((s, root));
         }
+    };
+    for c in store.copy_candidates(bands)? {
+        if let Some(other) = Signature::from_bytes(&c.signature) {
+            consider(sig.similarity(&other), c.root);
+        }
+    }
+    for (root, other) in pending.candidates(bands) {
+        consider(sig.similarity(other), root);
     }
     Ok(best.map(|(_, root)| root))
 }

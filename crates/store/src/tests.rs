@@ -23,14 +23,15 @@ fn put(s: &Store, d: &Document, story: i64, copy_of: Option<i64>) -> i64 {
     let key = article_key(d);
     let bh = body_hash(&d.text);
     s.touch_story(story).unwrap();
+    let json = serde_json::to_string(d).unwrap();
     s.insert_article(&NewArticle {
         document: d,
+        document_json: &json,
         key: &key,
         body_hash: &bh,
         day: None,
         features: &[],
         signature: Some(&[1, 2, 3, 4]),
-        bands: &[7, 8],
         copy_of,
         story,
     })
@@ -52,9 +53,28 @@ fn articles_stories_and_reports_round_trip() {
         Some(ia)
     );
     put(&s, &b, 1, Some(ia));
-    put(&s, &c, 2, None);
+    let ic = put(&s, &c, 2, None);
+    // Until the index is written, the articles past the watermark are to be indexed.
+    let mut pending = Vec::new();
+    s.for_each_unindexed(&mut |id, root, _, sig| pending.push((id, root, sig.is_some())))
+        .unwrap();
+    assert_eq!(
+        pending,
+        vec![(ia, ia, true), (ia + 1, ia, true), (ic, ic, true)]
+    );
+    assert!(s.verify_articles().unwrap().is_empty());
+    let rows: Vec<(u64, i64)> = [ia, ia + 1, ic]
+        .iter()
+        .flat_map(|&a| [(7, a), (8, a)])
+        .collect();
+    s.write_index(&rows, &HashMap::new(), 3, ic).unwrap();
     s.commit().unwrap();
+    assert_eq!(s.indexed_through().unwrap(), ic);
     assert_eq!(s.copy_candidates(&[7]).unwrap().len(), 3);
+    let mut pending = 0;
+    s.for_each_unindexed(&mut |_, _, _, _| pending += 1)
+        .unwrap();
+    assert_eq!(pending, 0);
 
     let list = s.stories(None).unwrap();
     assert_eq!(list.len(), 2);
@@ -100,6 +120,21 @@ fn document_frequencies_accumulate() {
     s.commit().unwrap();
     let (df, n) = s.document_frequencies().unwrap();
     assert_eq!((df[&1], df[&u64::MAX], n), (3, 1, 3));
+}
+
+#[test]
+fn indexed_articles_without_index_rows_are_reported() {
+    let s = Store::open_in_memory().unwrap();
+    s.begin().unwrap();
+    let a = put(&s, &doc("a", "Courier", "The council met.", None), 1, None);
+    // The watermark passes the article, but its rows were never written.
+    s.write_index(&[], &HashMap::new(), 1, a).unwrap();
+    s.commit().unwrap();
+    let problems = s.verify_articles().unwrap();
+    assert_eq!(
+        problems,
+        vec![format!("article {a}: signature without index rows")]
+    );
 }
 
 #[test]
