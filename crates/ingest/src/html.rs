@@ -3,8 +3,14 @@
 //! Key decision: the article text comes from `rs-trafilatura` (chosen by measurement on the
 //! article-extraction benchmark, see `eval::extraction`), run on a copy of the page that our
 //! own linear pre-pass ([`prune`]) has stripped of scripts, styles and SVG and whose nesting
-//! it has capped, so the library parses less and cannot recurse deeply. Metadata is read by
-//! our own tag scanner ([`meta`]), which also keeps JSON-LD publisher names the library drops.
+//! it has capped and whose attributes it has cut to those read, so the library parses less and
+//! cannot recurse deeply. Metadata is read by our own tag scanner ([`meta`]), which also keeps
+//! JSON-LD publisher names the library drops.
+//!
+//! After the library: a near-empty result is replaced by the page's long blocks
+//! ([`baseline`]); then words found only in named furniture are removed ([`furniture`]),
+//! paragraphs made mostly of link text and their labels are dropped ([`links`]), and short
+//! edges are trimmed.
 
 mod baseline;
 mod furniture;
