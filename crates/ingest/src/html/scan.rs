@@ -187,65 +187,99 @@ fn tag_end(bytes: &[u8], from: usize) -> usize {
     bytes.len()
 }
 
-/// The value of attribute `want` (lower-case) in a tag's raw attribute text, entities decoded.
-pub(crate) fn attr<'a>(attrs: &'a str, want: &str) -> Option<Cow<'a, str>> {
-    let b = attrs.as_bytes();
-    let mut i = 0;
-    while i < b.len() {
-        while b
-            .get(i)
-            .is_some_and(|c| c.is_ascii_whitespace() || *c == b'/')
-        {
-            i += 1;
-        }
-        let ns = i;
-        while b
-            .get(i)
-            .is_some_and(|c| !c.is_ascii_whitespace() && *c != b'=' && *c != b'/' && *c != b'>')
-        {
-            i += 1;
-        }
-        let name = attrs.get(ns..i).unwrap_or("");
-        while b.get(i).is_some_and(|c| c.is_ascii_whitespace()) {
-            i += 1;
-        }
-        let mut value = "";
-        if b.get(i) == Some(&b'=') {
-            i += 1;
+/// The attributes of a tag's raw attribute text, in order: each name and its whole raw
+/// text (`name="value"` as written), for callers that copy attributes through unchanged.
+pub(crate) struct Attrs<'a> {
+    src: &'a str,
+    i: usize,
+}
+
+/// One attribute: its name as written, its raw value (quotes removed, entities not
+/// decoded) and its whole raw text.
+pub(crate) struct RawAttr<'a> {
+    pub(crate) name: &'a str,
+    pub(crate) value: &'a str,
+    pub(crate) raw: &'a str,
+}
+
+pub(crate) fn attrs(src: &str) -> Attrs<'_> {
+    Attrs { src, i: 0 }
+}
+
+impl<'a> Iterator for Attrs<'a> {
+    type Item = RawAttr<'a>;
+
+    fn next(&mut self) -> Option<RawAttr<'a>> {
+        let attrs = self.src;
+        let b = attrs.as_bytes();
+        let mut i = self.i;
+        while i < b.len() {
+            while b
+                .get(i)
+                .is_some_and(|c| c.is_ascii_whitespace() || *c == b'/')
+            {
+                i += 1;
+            }
+            let ns = i;
+            while b
+                .get(i)
+                .is_some_and(|c| !c.is_ascii_whitespace() && *c != b'=' && *c != b'/' && *c != b'>')
+            {
+                i += 1;
+            }
+            let name = attrs.get(ns..i).unwrap_or("");
             while b.get(i).is_some_and(|c| c.is_ascii_whitespace()) {
                 i += 1;
             }
-            match b.get(i) {
-                Some(&q) if q == b'"' || q == b'\'' => {
-                    let vs = i + 1;
-                    let ve = b
-                        .get(vs..)
-                        .and_then(|r| r.iter().position(|&c| c == q))
-                        .map_or(b.len(), |p| vs + p);
-                    value = attrs.get(vs..ve).unwrap_or("");
-                    i = ve + 1;
+            let mut value = "";
+            if b.get(i) == Some(&b'=') {
+                i += 1;
+                while b.get(i).is_some_and(|c| c.is_ascii_whitespace()) {
+                    i += 1;
                 }
-                _ => {
-                    let vs = i;
-                    while b
-                        .get(i)
-                        .is_some_and(|c| !c.is_ascii_whitespace() && *c != b'>')
-                    {
-                        i += 1;
+                match b.get(i) {
+                    Some(&q) if q == b'"' || q == b'\'' => {
+                        let vs = i + 1;
+                        let ve = b
+                            .get(vs..)
+                            .and_then(|r| r.iter().position(|&c| c == q))
+                            .map_or(b.len(), |p| vs + p);
+                        value = attrs.get(vs..ve).unwrap_or("");
+                        i = (ve + 1).min(b.len());
                     }
-                    value = attrs.get(vs..i).unwrap_or("");
+                    _ => {
+                        let vs = i;
+                        while b
+                            .get(i)
+                            .is_some_and(|c| !c.is_ascii_whitespace() && *c != b'>')
+                        {
+                            i += 1;
+                        }
+                        value = attrs.get(vs..i).unwrap_or("");
+                    }
                 }
             }
+            if name.is_empty() {
+                i += 1;
+                continue;
+            }
+            self.i = i;
+            return Some(RawAttr {
+                name,
+                value,
+                raw: attrs.get(ns..i).unwrap_or(""),
+            });
         }
-        if name.is_empty() {
-            i += 1;
-            continue;
-        }
-        if name.eq_ignore_ascii_case(want) {
-            return Some(decode_entities(value));
-        }
+        self.i = b.len();
+        None
     }
-    None
+}
+
+/// The value of attribute `want` (lower-case) in a tag's raw attribute text, entities decoded.
+pub(crate) fn attr<'a>(attrs_text: &'a str, want: &str) -> Option<Cow<'a, str>> {
+    attrs(attrs_text)
+        .find(|a| a.name.eq_ignore_ascii_case(want))
+        .map(|a| decode_entities(a.value))
 }
 
 /// Decodes the common character references; unknown named ones are kept as written.
