@@ -1,6 +1,7 @@
 //! A registry of news outlets, agencies and platforms with their aliases, shipped as data
 //! (`data/outlets.tsv`), so that every stage names "NYT" and "The New York Times" alike.
 
+use std::collections::BTreeMap;
 use std::sync::OnceLock;
 
 /// What a registry entry is.
@@ -89,16 +90,35 @@ pub fn lookup(name: &str) -> Option<&'static RegistryEntry> {
         return None;
     }
     let bare = name.trim().trim_end_matches("'s").trim_end_matches("’s");
-    registry().iter().find(|e| {
-        e.names().any(|n| {
-            let short_caps =
-                n.chars().count() <= 3 && n.chars().all(|c| c.is_uppercase() || !c.is_alphabetic());
-            if short_caps {
-                n == bare
-            } else {
-                name_key(n) == key
+    let (by_key, by_caps) = index();
+    // The first entry in registry order that has the name either way, as a scan would find.
+    let i = match (by_key.get(&key), by_caps.get(bare)) {
+        (Some(&a), Some(&b)) => a.min(b),
+        (Some(&a), None) | (None, Some(&a)) => a,
+        (None, None) => return None,
+    };
+    registry().get(i)
+}
+
+/// Registry positions by name key, and by short all-capital alias as written; built once, as
+/// every article looks names up many times.
+fn index() -> &'static (BTreeMap<String, usize>, BTreeMap<&'static str, usize>) {
+    static INDEX: OnceLock<(BTreeMap<String, usize>, BTreeMap<&'static str, usize>)> =
+        OnceLock::new();
+    INDEX.get_or_init(|| {
+        let (mut by_key, mut by_caps) = (BTreeMap::new(), BTreeMap::new());
+        for (i, e) in registry().iter().enumerate() {
+            for n in e.names() {
+                let short_caps = n.chars().count() <= 3
+                    && n.chars().all(|c| c.is_uppercase() || !c.is_alphabetic());
+                if short_caps {
+                    by_caps.entry(n).or_insert(i);
+                } else {
+                    by_key.entry(name_key(n)).or_insert(i);
+                }
             }
-        })
+        }
+        (by_key, by_caps)
     })
 }
 
