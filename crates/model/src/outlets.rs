@@ -100,11 +100,12 @@ pub fn lookup(name: &str) -> Option<&'static RegistryEntry> {
     registry().get(i)
 }
 
-/// Registry positions by name key, and by short all-capital alias as written; built once, as
-/// every article looks names up many times.
-fn index() -> &'static (BTreeMap<String, usize>, BTreeMap<&'static str, usize>) {
-    static INDEX: OnceLock<(BTreeMap<String, usize>, BTreeMap<&'static str, usize>)> =
-        OnceLock::new();
+/// Registry positions by name key, and by short all-capital alias as written.
+type Index = (BTreeMap<String, usize>, BTreeMap<&'static str, usize>);
+
+/// The registry's [`Index`], built once, as every article looks names up many times.
+fn index() -> &'static Index {
+    static INDEX: OnceLock<Index> = OnceLock::new();
     INDEX.get_or_init(|| {
         let (mut by_key, mut by_caps) = (BTreeMap::new(), BTreeMap::new());
         for (i, e) in registry().iter().enumerate() {
