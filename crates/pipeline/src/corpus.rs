@@ -201,31 +201,6 @@ pub fn ingest(
             }
         });
         let mut batch: Vec<Prepared> = Vec::with_capacity(options.batch);
-        for msg in prep_rx {
-            match msg {
-                Ok(p) => {
-                    summary.read += 1;
-                    batch.push(p);
-                }
-                Err(d) => {
-                    // Each article read counts, whether stored or not.
-                    summary.read += u64::from(d.message == NO_BODY);
-                    summary.diagnostics.push(d);
-                }
-            }
-            if batch.len() >= options.batch {
-                let mut w = Writer {
-                    store,
-                    clusterer: &mut clusterer,
-                    pending: &mut pending,
-                    slots: &mut slots,
-                    summary: &mut summary,
-                };
-                w.batch(&mut batch, false)?;
-                summary.bytes_read = bytes.load(std::sync::atomic::Ordering::Relaxed);
-                progress(&summary);
-            }
-        }
         let mut w = Writer {
             store,
             clusterer: &mut clusterer,
@@ -233,9 +208,29 @@ pub fn ingest(
             slots: &mut slots,
             summary: &mut summary,
         };
-        w.batch(&mut batch, true)?;
-        summary.bytes_read = bytes.load(std::sync::atomic::Ordering::Relaxed);
-        progress(&summary);
+        let mut flush = |w: &mut Writer<'_>, batch: &mut Vec<Prepared>, last: bool| {
+            w.batch(batch, last)?;
+            w.summary.bytes_read = bytes.load(std::sync::atomic::Ordering::Relaxed);
+            progress(w.summary);
+            Ok::<(), StoreError>(())
+        };
+        for msg in prep_rx {
+            match msg {
+                Ok(p) => {
+                    w.summary.read += 1;
+                    batch.push(p);
+                }
+                Err(d) => {
+                    // Each article read counts, whether stored or not.
+                    w.summary.read += u64::from(d.message == NO_BODY);
+                    w.summary.diagnostics.push(d);
+                }
+            }
+            if batch.len() >= options.batch {
+                flush(&mut w, &mut batch, false)?;
+            }
+        }
+        flush(&mut w, &mut batch, true)?;
         Ok(summary)
     })
 }
