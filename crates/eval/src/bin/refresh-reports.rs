@@ -1,6 +1,8 @@
 //! Rewrites `eval/reports/*.md`: one report per story folder with a `gold.json` (in
-//! `../shared/stories/` and `examples/`), and the extraction benchmark's. Run it after any change
-//! that moves a number and commit the result: the diff shows what moved.
+//! `../shared/stories/` and `examples/`). Run it after any change that moves a number and commit
+//! the result: the diff shows what moved. `extraction.md` is not among them: it sets our
+//! `corroborate eval extraction` figures beside trafilatura's from the same sitting, which this
+//! program cannot run.
 //!
 //! `cargo run --release -p eval --bin refresh-reports`
 
@@ -57,32 +59,6 @@ fn main() -> ExitCode {
                 failed = true;
             }
         }
-    }
-    let bench = shared.join("data/article-extraction-benchmark");
-    if bench.is_dir() {
-        match eval::extraction::run(&bench) {
-            Ok(r) => {
-                let md = format!(
-                    "# Extraction benchmark\n\n`corroborate eval extraction ../shared/data/article-extraction-benchmark` \
-                     (release build, one thread; F1 over word 4-gram shingles, see ../shared/data/README.md).\n\n\
-                     | pages | precision | recall | F1 | pages/s |\n|---|---|---|---|---|\n| {} | {:.3} | {:.3} | {:.3} | {:.0} |\n",
-                    r.pages, r.precision, r.recall, r.f1, r.pages_per_s
-                );
-                let path = out_dir.join("extraction.md");
-                if fs::write(&path, md).is_ok() {
-                    eprintln!("wrote {}", path.display());
-                }
-            }
-            Err(e) => {
-                eprintln!("refresh-reports: extraction: {e}");
-                failed = true;
-            }
-        }
-    } else {
-        eprintln!(
-            "refresh-reports: {} absent: extraction report not refreshed",
-            bench.display()
-        );
     }
     if failed {
         ExitCode::FAILURE
