@@ -688,7 +688,8 @@ mod tests {
              \"No comment,\" said a longtime adviser to Ilse Varga.\n\
              \"It was late,\" said one official familiar with the talks.\n\
              \"We sail at dawn,\" Ian Read said, as the ferry left \u{2014} the gulls followed on the tide.\n\
-             Ilse Varga has called Jon Okafor a liar, and accused the other man of being \"a harbour thief\" on Monday.");
+             Ilse Varga has called Jon Okafor a liar, and accused the other man of being \"a harbour thief\" on Monday.\n\
+             \u{130}\u{130}\u{130}\u{130}\u{130}\u{130}\u{130}\u{130}\u{130}\u{130} in a statement\u{2026} \"We are here,\" the statement said.");
         let got: Vec<(String, String)> = shown(&t, &q)
             .into_iter()
             .map(|(quote, speaker, _)| (quote, speaker))
@@ -712,6 +713,8 @@ mod tests {
             ("It was late,", "one official familiar with the talks"),
             ("We sail at dawn,", "Ian Read"),
             ("a harbour thief", "Ilse Varga"),
+            // Letters whose lower case is longer (İ) before "statement": no issuer, no panic.
+            ("We are here,", "the statement"),
         ];
         let want: Vec<(String, String)> = want
             .iter()

@@ -372,9 +372,14 @@ impl<'a> Resolver<'a> {
             return Some(s);
         }
         let text = self.text;
-        let floor = at.saturating_sub(ISSUER_REACH);
-        let lower = text.get(floor..at)?.to_lowercase();
-        let prev = floor + lower.rfind("statement")?;
+        let mut floor = at.saturating_sub(ISSUER_REACH);
+        while !text.is_char_boundary(floor) {
+            floor += 1;
+        }
+        // Searched in the text itself, not a lower-cased copy, so that the offset stays one of
+        // the text's (lower-casing may change byte lengths).
+        let before = text.get(floor..at)?;
+        let prev = floor + before.rfind("statement").max(before.rfind("Statement"))?;
         let word_end = prev + "statement".len();
         let after = tokens(text, Span::new(word_end, (word_end + 200).min(text.len())));
         if let Some(s) = self.issuer_named_after(&after) {
