@@ -389,13 +389,24 @@ impl<'a> Resolver<'a> {
         let clause_start = text[..prev]
             .rfind(['.', '\n', '“', '”', '"'])
             .map_or(0, |i| i + 1);
-        let (&(s, i), _) = self
+        let (s, i) = self.subject_in(Span::new(clause_start, prev), true)?;
+        self.named(i, s)
+    }
+
+    /// A person mention inside `range` that is the subject of its clause: the first, or the
+    /// last when `last`.
+    fn subject_in(&self, range: Span, last: bool) -> Option<(Span, usize)> {
+        let mut subjects = self
             .persons
             .iter()
             .zip(&self.subjects)
-            .rev()
-            .find(|((s, _), subj)| s.start >= clause_start && s.end <= prev && **subj)?;
-        self.named(i, s)
+            .filter(|((s, _), subj)| **subj && range.contains(*s))
+            .map(|(p, _)| *p);
+        if last {
+            subjects.next_back()
+        } else {
+            subjects.next()
+        }
     }
 
     /// The issuer named by "from …" or "by …" at the start of `rest`; a description followed
@@ -429,11 +440,7 @@ impl<'a> Resolver<'a> {
             return self.pronoun(first.span.start, pronoun_gender(&first.lower()));
         }
         let range = Span::new(first.span.start, toks.last()?.span.end);
-        let (&(s, i), _) = self
-            .persons
-            .iter()
-            .zip(&self.subjects)
-            .find(|((s, _), subj)| **subj && range.contains(*s))?;
+        let (s, i) = self.subject_in(range, false)?;
         self.named(i, s)
     }
 
