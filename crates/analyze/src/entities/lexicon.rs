@@ -112,6 +112,13 @@ pub(crate) fn is_attribution_cue(lower: &str) -> bool {
         || set(&S, include_str!("../../data/attribution_cues.txt")).contains(lower)
 }
 
+/// Nouns that make a description a credited source when it is the subject of an attribution
+/// verb ("the campaign said", "a new poll found"), though not a speaker's description.
+pub(crate) fn is_source_noun(lower: &str) -> bool {
+    static S: OnceLock<HashSet<&'static str>> = OnceLock::new();
+    set(&S, include_str!("../../data/source_nouns.txt")).contains(lower)
+}
+
 /// Nouns heading a description of an unnamed source.
 pub(crate) fn is_descriptor_head(lower: &str) -> bool {
     static S: OnceLock<HashSet<&'static str>> = OnceLock::new();
