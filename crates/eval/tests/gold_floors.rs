@@ -439,6 +439,21 @@ fn development_sets_stay_above_their_floors() {
                 failures.push(format!("{category}.{measure} = {got}, floor {floor}"));
             }
         }
+        // Credited sources count only if few are made up: at most 1.3 reported per gold one.
+        let sources = json.get("attributions").is_some();
+        let (reported, total) = if sources {
+            (
+                count(&json, "attributions", "reported"),
+                count(&json, "attributions", "total"),
+            )
+        } else {
+            (0, 0)
+        };
+        if reported * 10 > total * 13 {
+            failures.push(format!(
+                "attributions.reported = {reported}, above 1.3 × {total}"
+            ));
+        }
         assert!(
             failures.is_empty(),
             "{set} fell below its floors:\n{}",
