@@ -10,9 +10,9 @@
 //! weighed by [`Config::dense_weight`], is added to the terms' cosine for joining and merging.
 //! It rescores candidates; it does not propose them.
 //!
-//! Candidates come from an inverted index over articles' heaviest terms, so the cost of an article does not grow with the corpus; a
-//! story is a candidate only while the article's date is within [`Config::window_days`] of the
-//! story's dates (when both have dates).
+//! Candidates come from an inverted index over articles' heaviest terms, so the cost of an
+//! article does not grow with the corpus; a story is a candidate only while the article's date
+//! is within [`Config::window_days`] of the story's dates (when both have dates).
 
 use std::collections::HashMap;
 use std::hash::{BuildHasherDefault, Hasher};
@@ -67,8 +67,9 @@ pub struct Config {
     /// Weight of the dense signal (the cosine of static-tier embeddings of article and story,
     /// less [`Config::dense_floor`]) added to the TF-IDF cosine when both have embeddings.
     pub dense_weight: f32,
-    /// The dense cosine that neither helps nor hinders: about what two unrelated news articles
-    /// have, since mean-pooled token vectors of any two texts are far from orthogonal.
+    /// The dense cosine that neither helps nor hinders, since mean-pooled token vectors of any
+    /// two texts are far from orthogonal: about the 90th percentile of random article pairs
+    /// (0.41 on a five-month sample of a news corpus, 0.31 on ECB+ pairs of other topics).
     pub dense_floor: f32,
 }
 
