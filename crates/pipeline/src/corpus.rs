@@ -209,13 +209,21 @@ pub fn ingest(
         });
         let fast = options.fast.as_deref();
         scope.spawn(move || {
-            for item in doc_rx {
-                let out = match item {
-                    Item::Document(d) => prepare(*d, fast),
-                    Item::Diagnostic(d) => Err(d),
-                };
-                if prep_tx.send(out).is_err() {
-                    break;
+            // What has arrived is prepared together, so that the static tier embeds a chunk
+            // in one call rather than handing each article to its thread pool alone.
+            let mut chunk: Vec<Item> = Vec::with_capacity(PREPARE_CHUNK);
+            while let Ok(first) = doc_rx.recv() {
+                chunk.push(first);
+                while chunk.len() < PREPARE_CHUNK {
+                    match doc_rx.try_recv() {
+                        Ok(item) => chunk.push(item),
+                        Err(_) => break,
+                    }
+                }
+                for out in prepare_chunk(std::mem::take(&mut chunk), fast) {
+                    if prep_tx.send(out).is_err() {
+                        return;
+                    }
                 }
             }
         });
@@ -267,23 +275,50 @@ struct Prepared {
     day: Option<i32>,
     /// The static-tier embedding of title and lead, when the tier is in use.
     dense: Option<Vec<f32>>,
+    /// The body text (for the static tier).
+    body: String,
 }
 
-fn prepare(document: Document, fast: Option<&dyn model::Embedder>) -> Result<Prepared, Diagnostic> {
+/// Most articles prepared (and embedded) together.
+const PREPARE_CHUNK: usize = 64;
+
+/// [`prepare`] for each item, then one static-tier call for the chunk's articles.
+fn prepare_chunk(
+    items: Vec<Item>,
+    fast: Option<&dyn model::Embedder>,
+) -> Vec<Result<Prepared, Diagnostic>> {
+    let mut out: Vec<Result<Prepared, Diagnostic>> = items
+        .into_iter()
+        .map(|item| match item {
+            Item::Document(d) => prepare(*d),
+            Item::Diagnostic(d) => Err(d),
+        })
+        .collect();
+    if let Some(e) = fast {
+        let texts: Vec<String> = out
+            .iter()
+            .flatten()
+            .map(|p| cluster::features::dense_text(p.document.title.as_deref(), &p.body))
+            .collect();
+        let refs: Vec<&str> = texts.iter().map(String::as_str).collect();
+        // Articles the tier cannot embed are still stored and clustered by their terms.
+        if let Ok(vectors) = e.embed(&refs) {
+            for (p, v) in out.iter_mut().flatten().zip(vectors) {
+                p.dense = Some(v);
+            }
+        }
+    }
+    out
+}
+
+fn prepare(document: Document) -> Result<Prepared, Diagnostic> {
     let body = body_text(&document);
     if body.trim().is_empty() {
         return Err(Diagnostic::error(&document.source, NO_BODY));
     }
     let document_json = serde_json::to_string(&document)
         .map_err(|e| Diagnostic::error(&document.source, format!("cannot store: {e}")))?;
-    let dense = match fast {
-        Some(e) => {
-            let text = cluster::features::dense_text(document.title.as_deref(), &body);
-            // An article the tier cannot embed is still stored and clustered by its terms.
-            e.embed(&[text.as_str()]).ok().and_then(|mut v| v.pop())
-        }
-        None => None,
-    };
+
     Ok(Prepared {
         document_json,
         key: store::article_key(&document),
@@ -291,7 +326,8 @@ fn prepare(document: Document, fast: Option<&dyn model::Embedder>) -> Result<Pre
         features: cluster::extract(document.title.as_deref(), &body),
         signature: Signature::of(&body),
         day: document.published.as_deref().and_then(cluster::day_of),
-        dense,
+        dense: None,
+        body,
         document,
     })
 }
