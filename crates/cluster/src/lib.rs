@@ -14,4 +14,4 @@ pub mod online;
 
 pub use features::{extract, Features};
 pub use minhash::Signature;
-pub use online::{cluster_all, day_of, Assignment, Clusterer, Config};
+pub use online::{cluster_all, cluster_all_dense, day_of, Assignment, Clusterer, Config};

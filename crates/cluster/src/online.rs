@@ -4,10 +4,15 @@
 //! (checked at geometric sizes; split halves are never merged again).
 //!
 //! An article is a TF-IDF vector over its [`Features`] (IDF from every article seen so far); a
-//! story is the sum of its articles' unit vectors. Candidates come from an inverted index over
-//! articles' heaviest terms, so the cost of an article does not grow with the corpus; a
-//! story is a candidate only while the article's date is within [`Config::window_days`] of the
-//! story's dates (when both have dates).
+//! story is the sum of its articles' unit vectors. When the static embedding tier is in use,
+//! an article also has a dense unit vector (its title and lead, [`crate::features::dense_text`])
+//! and a story the sum of its articles' ones; their cosine, less [`Config::dense_floor`] and
+//! weighed by [`Config::dense_weight`], is added to the terms' cosine for joining and merging.
+//! It rescores candidates; it does not propose them.
+//!
+//! Candidates come from an inverted index over articles' heaviest terms, so the cost of an
+//! article does not grow with the corpus; a story is a candidate only while the article's date
+//! is within [`Config::window_days`] of the story's dates (when both have dates).
 
 use std::collections::HashMap;
 use std::hash::{BuildHasherDefault, Hasher};
@@ -59,6 +64,13 @@ pub struct Config {
     /// the story is split in two; the halves are never merged again. By default equal to
     /// [`Config::merge`]: a story stays whole while its halves would be merged if apart.
     pub split: f32,
+    /// Weight of the dense signal (the cosine of static-tier embeddings of article and story,
+    /// less [`Config::dense_floor`]) added to the TF-IDF cosine when both have embeddings.
+    pub dense_weight: f32,
+    /// The dense cosine that neither helps nor hinders, since mean-pooled token vectors of any
+    /// two texts are far from orthogonal: about the 90th percentile of random article pairs
+    /// (0.41 on a five-month sample of a news corpus, 0.31 on ECB+ pairs of other topics).
+    pub dense_floor: f32,
 }
 
 impl Default for Config {
@@ -69,6 +81,8 @@ impl Default for Config {
             window_days: 4,
             max_span_days: 14,
             split: 0.45,
+            dense_weight: 0.2,
+            dense_floor: 0.4,
         }
     }
 }
@@ -128,6 +142,8 @@ struct Story {
     first: Option<i32>,
     last: Option<i32>,
     members: Vec<u32>,
+    /// Sum of the members' dense unit vectors (empty while none has one).
+    dense: Vec<f32>,
     /// Size at which the story is next checked for a split.
     next_check: usize,
     /// Stories split from this one (or it from them): never merged with it again, so that
@@ -147,6 +163,35 @@ impl Story {
             return 0.0;
         }
         self.dot(v) / self.norm2.sqrt()
+    }
+
+    fn add_dense(&mut self, e: Option<&[f32]>) {
+        let Some(e) = e else { return };
+        if self.dense.is_empty() {
+            self.dense = e.to_vec();
+        } else if self.dense.len() == e.len() {
+            self.dense.iter_mut().zip(e).for_each(|(a, b)| *a += b);
+        }
+    }
+
+    /// Cosine of a dense unit vector with the story's dense centre; none when either is absent.
+    fn dense_cosine(&self, e: Option<&[f32]>) -> Option<f32> {
+        let e = e?;
+        if self.dense.len() != e.len() {
+            return None;
+        }
+        let n = self.dense.iter().map(|x| x * x).sum::<f32>().sqrt();
+        (n > 0.0).then(|| model::dot(&self.dense, e) / n)
+    }
+
+    /// Cosine of two stories' dense centres; none when either is absent.
+    fn dense_centre_cosine(&self, other: &Story) -> Option<f32> {
+        if self.dense.is_empty() || self.dense.len() != other.dense.len() {
+            return None;
+        }
+        let n = other.dense.iter().map(|x| x * x).sum::<f32>().sqrt();
+        let c = self.dense_cosine(Some(&other.dense))?;
+        (n > 0.0).then(|| c / n)
     }
 
     fn add(&mut self, v: &[(u64, f32)], day: Option<i32>) {
@@ -233,6 +278,8 @@ pub struct Clusterer {
     scratch: KeyMap<u64, (f32, u16)>,
     /// Slot → its unit vector and day, for splitting.
     vectors: Vec<(Vector, Option<i32>)>,
+    /// Slot → its dense unit vector, when the article has one.
+    dense: Vec<Option<Box<[f32]>>>,
 }
 
 impl Clusterer {
@@ -300,19 +347,52 @@ impl Clusterer {
 
     /// Puts back an article whose story is known (read from storage), without searching.
     pub fn restore(&mut self, story: u64, f: &Features, day: Option<i32>) {
+        self.restore_with(story, f, None, day);
+    }
+
+    /// [`Clusterer::restore`] with the article's dense unit vector, when it has one.
+    pub fn restore_with(
+        &mut self,
+        story: u64,
+        f: &Features,
+        dense: Option<&[f32]>,
+        day: Option<i32>,
+    ) {
         let v = self.vector(f);
         let slot = self.story_of.len() as u32;
         self.story_of.push(story);
         self.index(slot, &v);
         let s = self.stories.entry(story).or_default();
         s.add(&v, day);
+        s.add_dense(dense);
         s.members.push(slot);
         self.vectors.push((v, day));
+        self.dense.push(dense.map(Into::into));
         self.next_story = self.next_story.max(story + 1);
     }
 
     /// Clusters one new article.
     pub fn add(&mut self, f: &Features, day: Option<i32>) -> Assignment {
+        self.add_with(f, None, day)
+    }
+
+    /// The similarity of two things from their TF-IDF cosine and, when both have embeddings,
+    /// their dense cosine.
+    fn similarity(&self, tfidf: f32, dense: Option<f32>) -> f32 {
+        match dense {
+            Some(d) => tfidf + self.config.dense_weight * (d - self.config.dense_floor),
+            None => tfidf,
+        }
+    }
+
+    /// [`Clusterer::add`] with the article's dense unit vector (a static-tier embedding of its
+    /// title and lead), when it has one: an extra similarity signal beside the terms.
+    pub fn add_with(
+        &mut self,
+        f: &Features,
+        dense: Option<&[f32]>,
+        day: Option<i32>,
+    ) -> Assignment {
         let v = self.vector(f);
         // Each story named by the postings, scored by the weight of the query terms it
         // shares (each term once: a bit per term). A map kept between calls, since thousands
@@ -364,7 +444,7 @@ impl Clusterer {
             let Some(s) = self.stories.get(&id) else {
                 continue;
             };
-            let c = s.cosine(&v);
+            let c = self.similarity(s.cosine(&v), s.dense_cosine(dense));
             if best.is_none_or(|(b, _)| c > b) {
                 best = Some((c, id));
             }
@@ -382,8 +462,10 @@ impl Clusterer {
         self.index(slot, &v);
         let s = self.stories.entry(story).or_default();
         s.add(&v, day);
+        s.add_dense(dense);
         s.members.push(slot);
         self.vectors.push((v, day));
+        self.dense.push(dense.map(Into::into));
         let (story, merged) = if new_story {
             (story, Vec::new())
         } else {
@@ -447,6 +529,7 @@ impl Clusterer {
         for &slot in slots {
             let (v, day) = &self.vectors[slot as usize];
             s.add(v, *day);
+            s.add_dense(self.dense[slot as usize].as_deref());
             s.members.push(slot);
         }
         // Not checked again before the whole story would have been.
@@ -557,7 +640,7 @@ impl Clusterer {
             if !a.spans_with(b, &self.config)
                 || a.parted.contains(&other)
                 || b.parted.contains(&story)
-                || a.centre_cosine(b) < self.config.merge
+                || self.similarity(a.centre_cosine(b), a.dense_centre_cosine(b)) < self.config.merge
             {
                 continue;
             }
@@ -573,6 +656,11 @@ impl Clusterer {
                 *k.centre.entry(t).or_default() += w;
             }
             k.norm2 = k.centre.values().map(|w| w * w).sum();
+            if k.dense.is_empty() {
+                k.dense = g.dense;
+            } else if k.dense.len() == g.dense.len() {
+                k.dense.iter_mut().zip(&g.dense).for_each(|(a, b)| *a += b);
+            }
             k.widen(g.first, g.last);
             k.members.extend(g.members);
             k.parted.extend(g.parted);
@@ -632,6 +720,23 @@ pub fn cluster_all(config: Config, items: &[(Features, Option<i32>)]) -> Vec<u64
     }
     for (f, day) in items {
         c.add(f, *day);
+    }
+    // Labels after all merges.
+    c.story_of.clone()
+}
+
+/// [`cluster_all`] with a dense unit vector per article (the same order as `items`).
+pub fn cluster_all_dense(
+    config: Config,
+    items: &[(Features, Option<i32>)],
+    dense: &[Vec<f32>],
+) -> Vec<u64> {
+    let mut c = Clusterer::new(config);
+    for (f, _) in items {
+        c.observe(f);
+    }
+    for (i, (f, day)) in items.iter().enumerate() {
+        c.add_with(f, dense.get(i).map(Vec::as_slice), *day);
     }
     // Labels after all merges.
     c.story_of.clone()
@@ -703,6 +808,39 @@ mod tests {
         assert_ne!(a[0], b[0], "{labels:?}");
         // The half holding the story's first article keeps its id.
         assert_eq!(a[0], 1);
+    }
+
+    #[test]
+    fn dense_vectors_join_or_part_what_shares_few_terms() {
+        // Two reports of one grounding in different words (one shared name), and two
+        // unrelated articles so that the name is rare.
+        let docs = [
+            "The Orla ran aground near Veskar; coastguard crews lifted forty passengers.",
+            "Orla stranded on a sandbank, lifeboats brought travellers ashore overnight.",
+            "The Tollund council approved a budget for new school buildings.",
+            "Dunmere voters chose a mayor after a long campaign about housing.",
+        ];
+        let items: Vec<_> = docs.iter().map(|d| (extract(None, d), None)).collect();
+        let config = Config {
+            dense_weight: 0.5,
+            ..Config::default()
+        };
+        let (x, y, z) = (
+            vec![1.0, 0.0, 0.0],
+            vec![0.0, 1.0, 0.0],
+            vec![0.0, 0.0, 1.0],
+        );
+        let terms = cluster_all(config.clone(), &items);
+        assert_ne!(terms[0], terms[1], "the terms alone keep them apart");
+        let alike = cluster_all_dense(
+            config.clone(),
+            &items,
+            &[x.clone(), x.clone(), y.clone(), z.clone()],
+        );
+        assert_eq!(alike[0], alike[1], "{alike:?}");
+        assert_ne!(alike[0], alike[2]);
+        let unlike = cluster_all_dense(config, &items, &[x, y.clone(), y, z]);
+        assert_ne!(unlike[0], unlike[1], "{unlike:?}");
     }
 
     #[test]

@@ -29,7 +29,13 @@ fn open_existing(db: &Path) -> Result<Store> {
     open(db)
 }
 
-pub(crate) fn ingest(db: &Path, paths: &[PathBuf], quiet: bool, batch: usize) -> Result<ExitCode> {
+pub(crate) fn ingest(
+    db: &Path,
+    paths: &[PathBuf],
+    quiet: bool,
+    batch: usize,
+    fast: Option<std::sync::Arc<dyn model::Embedder>>,
+) -> Result<ExitCode> {
     let store = open(db)?;
     let start = Instant::now();
     // Against the inputs' size when every input is a file; a spinner with counts otherwise
@@ -65,6 +71,7 @@ pub(crate) fn ingest(db: &Path, paths: &[PathBuf], quiet: bool, batch: usize) ->
     let rate = |s: &IngestSummary| s.read as f64 / start.elapsed().as_secs_f64().max(1e-3);
     let options = CorpusOptions {
         batch,
+        fast,
         ..CorpusOptions::default()
     };
     let summary = pipeline::corpus::ingest(&store, paths, &options, &mut |s| {
@@ -293,8 +300,9 @@ pub(crate) fn eval_clustering(
     path: &Path,
     format: Format,
     write_report: Option<PathBuf>,
+    fast: Option<std::sync::Arc<dyn model::Embedder>>,
 ) -> Result<ExitCode> {
-    let run = eval::clustering::run(path)
+    let run = eval::clustering::run(path, fast.as_deref())
         .with_context(|| format!("scoring clustering on {}", path.display()))?;
     let command = format!("corroborate eval clustering {}", path.display());
     let md = eval::clustering::render_markdown(&run, &command);

@@ -91,6 +91,8 @@ enum Command {
         /// Articles per transaction: a kill loses at most the batch in progress.
         #[arg(long, default_value_t = 500, value_parser = clap::value_parser!(u32).range(1..))]
         batch: u32,
+        #[command(flatten)]
+        tier: TierArgs,
     },
     /// List the stories of the corpus store, largest first.
     Stories {
@@ -180,6 +182,8 @@ enum EvalCommand {
         /// Also write the Markdown report to this file (e.g. eval/reports/clustering.md).
         #[arg(long)]
         write_report: Option<PathBuf>,
+        #[command(flatten)]
+        tier: TierArgs,
     },
     /// Score the HTML extractor on a benchmark folder: the article-extraction benchmark
     /// (ground-truth.json) or trafilatura's snippet pages (evaldata.json).
@@ -198,6 +202,41 @@ struct DbArg {
     /// The corpus store (an SQLite file, created when missing).
     #[arg(long, value_name = "FILE", default_value = "corroborate.db")]
     db: PathBuf,
+}
+
+/// Whether story clustering uses the static embedding tier (the sentence model's token
+/// table) beside its terms.
+#[derive(clap::Args, Debug, Clone)]
+struct TierArgs {
+    /// Model folder (default: $CORROBORATE_MODELS, else the user cache).
+    #[arg(long, value_name = "DIR")]
+    models: Option<PathBuf>,
+    /// Cluster by terms only, even if the static tier is installed.
+    #[arg(long, conflicts_with = "require_model")]
+    no_model: bool,
+    /// Fail if the static tier is not installed.
+    #[arg(long)]
+    require_model: bool,
+}
+
+impl TierArgs {
+    /// The static tier, when wanted and installed. A missing tier is said on stderr (and is
+    /// an error with `--require-model`), never passed over in silence.
+    fn load(&self) -> Result<Option<std::sync::Arc<dyn model::Embedder>>> {
+        if self.no_model {
+            return Ok(None);
+        }
+        match pipeline::load_static_tier(self.models.clone()) {
+            Ok(e) => Ok(Some(std::sync::Arc::from(e))),
+            Err(e) if self.require_model => {
+                Err(anyhow::anyhow!("the static tier is required: {e}"))
+            }
+            Err(e) => {
+                eprintln!("note: static tier not used ({e}); clustering by terms only");
+                Ok(None)
+            }
+        }
+    }
 }
 
 /// How to find and whether to use the sentence-embedding model.
@@ -325,7 +364,8 @@ fn run(cli: Cli) -> Result<ExitCode> {
             db,
             quiet,
             batch,
-        } => corpus::ingest(&db.db, &paths, quiet, batch as usize),
+            tier,
+        } => corpus::ingest(&db.db, &paths, quiet, batch as usize, tier.load()?),
         Command::Stories {
             db,
             since,
@@ -338,8 +378,9 @@ fn run(cli: Cli) -> Result<ExitCode> {
                     path,
                     format,
                     write_report,
+                    tier,
                 },
-        } => corpus::eval_clustering(&path, default_format(format), write_report),
+        } => corpus::eval_clustering(&path, default_format(format), write_report, tier.load()?),
         Command::Eval {
             what:
                 EvalCommand::Story {

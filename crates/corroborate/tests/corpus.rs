@@ -336,3 +336,34 @@ fn every_input_kind_in_one_store_and_bad_records_are_diagnostics() {
     assert_eq!(s.counts().unwrap().articles, 5);
     assert!(s.verify_articles().unwrap().is_empty());
 }
+
+#[test]
+fn a_missing_static_tier_is_said_or_refused() {
+    let dir = tempfile::tempdir().unwrap();
+    let input = dir.path().join("feed.jsonl");
+    std::fs::write(&input, corpus(20)).unwrap();
+    let db = dir.path().join("news.db");
+    let empty = dir.path().join("no-models");
+    std::fs::create_dir(&empty).unwrap();
+    let run = |extra: &[&str]| {
+        Command::new(BIN)
+            .args(["ingest", "--quiet", "--models"])
+            .arg(&empty)
+            .args(extra)
+            .arg("--db")
+            .arg(&db)
+            .arg(&input)
+            .output()
+            .expect("runs")
+    };
+    let out = run(&["--require-model"]);
+    assert!(!out.status.success());
+    assert!(String::from_utf8_lossy(&out.stderr).contains("static tier is required"));
+    let out = run(&[]);
+    assert!(out.status.success());
+    assert!(String::from_utf8_lossy(&out.stderr).contains("static tier not used"));
+    let out = run(&["--no-model"]);
+    assert!(out.status.success());
+    assert!(!String::from_utf8_lossy(&out.stderr).contains("static tier"));
+    assert_eq!(check(&db), 20);
+}

@@ -22,7 +22,7 @@ use model::{Diagnostic, Document};
 use store::{NewArticle, Store, StoreError};
 
 /// What a corpus ingest should do.
-#[derive(Clone, Debug)]
+#[derive(Clone)]
 pub struct CorpusOptions {
     /// Input bounds.
     pub limits: StreamLimits,
@@ -30,6 +30,20 @@ pub struct CorpusOptions {
     pub batch: usize,
     /// Clustering thresholds and window.
     pub cluster: cluster::Config,
+    /// The static embedding tier, when installed and wanted: each article's title and lead
+    /// are embedded, and the cosine is an extra similarity signal in story clustering.
+    pub fast: Option<std::sync::Arc<dyn model::Embedder>>,
+}
+
+impl std::fmt::Debug for CorpusOptions {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("CorpusOptions")
+            .field("limits", &self.limits)
+            .field("batch", &self.batch)
+            .field("cluster", &self.cluster)
+            .field("fast", &self.fast.as_ref().map(|e| e.name().to_string()))
+            .finish()
+    }
 }
 
 impl Default for CorpusOptions {
@@ -38,6 +52,7 @@ impl Default for CorpusOptions {
             limits: StreamLimits::default(),
             batch: 500,
             cluster: cluster::Config::default(),
+            fast: None,
         }
     }
 }
@@ -146,9 +161,12 @@ fn restore(
         pending.add(id, root, &f, sig.and_then(Signature::from_bytes));
     })?;
     let since = store.last_day()?.map(|d| d - 2 * config.window_days);
-    store.for_each_clustered(since, &mut |id, story, feats, day| {
+    store.for_each_clustered(since, &mut |id, story, feats, day, dense| {
         if let Some(f) = Features::from_bytes(feats) {
-            c.restore(story as u64, &f, day);
+            // Stored embeddings come back whether or not this run uses the tier: a story's
+            // dense centre is only compared with an article that has one too.
+            let dense = dense.and_then(cluster::features::unpack_dense);
+            c.restore_with(story as u64, &f, dense.as_deref(), day);
             slots.push(id);
         }
     })?;
@@ -189,14 +207,23 @@ pub fn ingest(
                 Err(_) => ControlFlow::Break(()),
             })
         });
+        let fast = options.fast.as_deref();
         scope.spawn(move || {
-            for item in doc_rx {
-                let out = match item {
-                    Item::Document(d) => prepare(*d),
-                    Item::Diagnostic(d) => Err(d),
-                };
-                if prep_tx.send(out).is_err() {
-                    break;
+            // What has arrived is prepared together, so that the static tier embeds a chunk
+            // in one call rather than handing each article to its thread pool alone.
+            let mut chunk: Vec<Item> = Vec::with_capacity(PREPARE_CHUNK);
+            while let Ok(first) = doc_rx.recv() {
+                chunk.push(first);
+                while chunk.len() < PREPARE_CHUNK {
+                    match doc_rx.try_recv() {
+                        Ok(item) => chunk.push(item),
+                        Err(_) => break,
+                    }
+                }
+                for out in prepare_chunk(std::mem::take(&mut chunk), fast) {
+                    if prep_tx.send(out).is_err() {
+                        return;
+                    }
                 }
             }
         });
@@ -246,6 +273,42 @@ struct Prepared {
     features: Features,
     signature: Option<Signature>,
     day: Option<i32>,
+    /// The static-tier embedding of title and lead, when the tier is in use.
+    dense: Option<Vec<f32>>,
+    /// The body text (for the static tier).
+    body: String,
+}
+
+/// Most articles prepared (and embedded) together.
+const PREPARE_CHUNK: usize = 64;
+
+/// [`prepare`] for each item, then one static-tier call for the chunk's articles.
+fn prepare_chunk(
+    items: Vec<Item>,
+    fast: Option<&dyn model::Embedder>,
+) -> Vec<Result<Prepared, Diagnostic>> {
+    let mut out: Vec<Result<Prepared, Diagnostic>> = items
+        .into_iter()
+        .map(|item| match item {
+            Item::Document(d) => prepare(*d),
+            Item::Diagnostic(d) => Err(d),
+        })
+        .collect();
+    if let Some(e) = fast {
+        let texts: Vec<String> = out
+            .iter()
+            .flatten()
+            .map(|p| cluster::features::dense_text(p.document.title.as_deref(), &p.body))
+            .collect();
+        let refs: Vec<&str> = texts.iter().map(String::as_str).collect();
+        // Articles the tier cannot embed are still stored and clustered by their terms.
+        if let Ok(vectors) = e.embed(&refs) {
+            for (p, v) in out.iter_mut().flatten().zip(vectors) {
+                p.dense = Some(v);
+            }
+        }
+    }
+    out
 }
 
 fn prepare(document: Document) -> Result<Prepared, Diagnostic> {
@@ -255,6 +318,7 @@ fn prepare(document: Document) -> Result<Prepared, Diagnostic> {
     }
     let document_json = serde_json::to_string(&document)
         .map_err(|e| Diagnostic::error(&document.source, format!("cannot store: {e}")))?;
+
     Ok(Prepared {
         document_json,
         key: store::article_key(&document),
@@ -262,6 +326,8 @@ fn prepare(document: Document) -> Result<Prepared, Diagnostic> {
         features: cluster::extract(document.title.as_deref(), &body),
         signature: Signature::of(&body),
         day: document.published.as_deref().and_then(cluster::day_of),
+        dense: None,
+        body,
         document,
     })
 }
@@ -326,7 +392,9 @@ impl Writer<'_> {
                 _ => None,
             },
         };
-        let a = self.clusterer.add(&p.features, p.day);
+        let a = self
+            .clusterer
+            .add_with(&p.features, p.dense.as_deref(), p.day);
         let story = a.story as i64;
         // Merges went into the story as it was before any split of it.
         let merged_into = a.split.first().map_or(story, |sp| sp.from as i64);
@@ -336,6 +404,7 @@ impl Writer<'_> {
         store.touch_story(story)?;
         let features = p.features.to_bytes();
         let signature = p.signature.as_ref().map(Signature::to_bytes);
+        let dense = p.dense.as_deref().map(cluster::features::pack_dense);
         let id = store.insert_article(&NewArticle {
             document: &p.document,
             document_json: &p.document_json,
@@ -344,6 +413,7 @@ impl Writer<'_> {
             day: p.day,
             features: &features,
             signature: signature.as_deref(),
+            dense: dense.as_deref(),
             copy_of,
             story,
         })?;

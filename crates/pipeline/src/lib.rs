@@ -129,6 +129,17 @@ fn load_model(dir: Option<PathBuf>) -> Result<Models, embed::EmbedError> {
     Ok((full, fast))
 }
 
+/// The static tier alone (corpus mode's story clustering uses it as an extra similarity
+/// signal): an error when the sentence model or its static table is not installed, so that a
+/// caller who asked for it can say so rather than fall back in silence.
+pub fn load_static_tier(
+    models_dir: Option<PathBuf>,
+) -> Result<Box<dyn Embedder>, embed::EmbedError> {
+    let store = embed::ModelStore::locate(models_dir)?;
+    let path = store.require_minilm()?;
+    Ok(Box::new(embed::StaticEmbedder::load(&path)?))
+}
+
 /// A cross-encoder judge from a folder, else from the store's hub folder.
 fn load_judge(
     name: &str,

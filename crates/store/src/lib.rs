@@ -32,6 +32,7 @@ use sha2::{Digest, Sha256};
 pub const MIGRATIONS: &[&str] = &[
     include_str!("../migrations/001_initial.sql"),
     include_str!("../migrations/002_deferred_index.sql"),
+    include_str!("../migrations/003_dense.sql"),
 ];
 
 /// The schema version this build writes.
@@ -89,6 +90,8 @@ pub struct NewArticle<'a> {
     /// Packed MinHash signature, when the body is long enough for one. Its LSH rows are
     /// written later, by [`Store::write_index`].
     pub signature: Option<&'a [u8]>,
+    /// Packed static-tier embedding, when the tier was in use.
+    pub dense: Option<&'a [u8]>,
     /// The first article of the text this one copies (exactly or nearly), if any.
     pub copy_of: Option<i64>,
     /// Its story.
@@ -196,8 +199,9 @@ fn hex(b: &[u8]) -> String {
     b.iter().map(|x| format!("{x:02x}")).collect()
 }
 
-/// What [`Store::for_each_clustered`] calls: article, story, packed features, day.
-pub type ClusteredFn<'a> = dyn FnMut(i64, i64, &[u8], Option<i32>) + 'a;
+/// What [`Store::for_each_clustered`] calls: article, story, packed features, day, packed
+/// static-tier embedding.
+pub type ClusteredFn<'a> = dyn FnMut(i64, i64, &[u8], Option<i32>, Option<&[u8]>) + 'a;
 
 /// What [`Store::for_each_unindexed`] calls: article, its text's first article, packed
 /// features, packed signature.
@@ -372,8 +376,8 @@ impl Store {
         self.conn
             .prepare_cached(
                 "INSERT INTO articles (key, body_hash, ext_id, source, outlet, url, published, \
-                 day, title, document, features, signature, copy_of, story) \
-                 VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14)",
+                 day, title, document, features, signature, copy_of, story, dense) \
+                 VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14, ?15)",
             )
             .and_then(|mut s| {
                 s.execute(params![
@@ -390,7 +394,8 @@ impl Store {
                     a.features,
                     a.signature,
                     a.copy_of,
-                    a.story
+                    a.story,
+                    a.dense
                 ])
             })
             .map_err(|e| self.err(e))?;
@@ -573,7 +578,7 @@ impl Store {
         let mut s = self
             .conn
             .prepare(
-                "SELECT id, story, features, day FROM articles \
+                "SELECT id, story, features, day, dense FROM articles \
                  WHERE ?1 IS NULL OR day IS NULL OR day >= ?1 ORDER BY id",
             )
             .map_err(|e| self.err(e))?;
@@ -583,7 +588,8 @@ impl Store {
             let story: i64 = r.get(1).map_err(|e| self.err(e))?;
             let feats: Vec<u8> = r.get(2).map_err(|e| self.err(e))?;
             let day: Option<i32> = r.get(3).map_err(|e| self.err(e))?;
-            f(id, story, &feats, day);
+            let dense: Option<Vec<u8>> = r.get(4).map_err(|e| self.err(e))?;
+            f(id, story, &feats, day, dense.as_deref());
         }
         Ok(())
     }

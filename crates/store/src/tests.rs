@@ -32,6 +32,7 @@ fn put(s: &Store, d: &Document, story: i64, copy_of: Option<i64>) -> i64 {
         day: None,
         features: &[],
         signature: Some(&[1, 2, 3, 4]),
+        dense: None,
         copy_of,
         story,
     })
@@ -171,4 +172,34 @@ fn version_1_store_still_reads() {
     assert!(!list.is_empty());
     assert!(!s.story_documents(list[0].id).unwrap().is_empty());
     assert!(s.verify_articles().unwrap().is_empty());
+}
+
+#[test]
+fn dense_vectors_come_back_with_their_articles() {
+    let dir = tempfile::tempdir().unwrap();
+    let s = Store::open(&dir.path().join("d.sqlite")).unwrap();
+    let a = doc("a", "Courier", "The ferry ran aground.", None);
+    put(&s, &a, 1, None);
+    let b = doc("b", "Ledger", "The council met.", None);
+    let json = serde_json::to_string(&b).unwrap();
+    s.touch_story(2).unwrap();
+    s.insert_article(&NewArticle {
+        document: &b,
+        document_json: &json,
+        key: &article_key(&b),
+        body_hash: &body_hash(&b.text),
+        day: None,
+        features: &[],
+        signature: None,
+        dense: Some(&[1, 255, 0]),
+        copy_of: None,
+        story: 2,
+    })
+    .unwrap();
+    let mut seen = Vec::new();
+    s.for_each_clustered(None, &mut |id, story, _, _, dense| {
+        seen.push((id, story, dense.map(<[u8]>::to_vec)));
+    })
+    .unwrap();
+    assert_eq!(seen, vec![(1, 1, None), (2, 2, Some(vec![1, 255, 0]))]);
 }
