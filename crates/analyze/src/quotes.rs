@@ -756,6 +756,36 @@ mod tests {
     }
 
     #[test]
+    fn pronouns_take_up_subjects_by_their_frame() {
+        let lines = [
+            // A name in apposition to the subject is the subject.
+            "Ode Banks's lawyer, Ian Read, said in a letter that the firm would appeal.",
+            "\"We are disappointed,\" he said.",
+            // The subject of a reported clause is not.
+            "Jon Okafor said Ian Read, though, would keep his post.",
+            "\"He earned it,\" he said.",
+            // A name opening a relative clause is.
+            "Ms. Mara Lind who married Ana Ruiz in Elsmere last year wrote to the board.",
+            "\"I will not stay silent,\" she wrote.",
+            // So is the subject of an inverted speech verb.
+            "\"The quay stays open,\" said Ian Read, a lawyer who met Jon Okafor on Monday.",
+            "\"We will see,\" he said.",
+        ];
+        let (t, q) = run(&lines.join("\n"));
+        let speakers: Vec<String> = shown(&t, &q).into_iter().map(|(_, s, _)| s).collect();
+        assert_eq!(
+            speakers,
+            [
+                "Ian Read",
+                "Jon Okafor",
+                "Mara Lind",
+                "Ian Read",
+                "Ian Read"
+            ]
+        );
+    }
+
+    #[test]
     fn descriptors_with_counts() {
         let t = "According to reports, one current and one former official confirmed it, as did two aides familiar with the talks.";
         let toks = tokens(t, Span::new(0, t.len()));

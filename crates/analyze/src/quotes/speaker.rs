@@ -542,7 +542,7 @@ fn is_subject(text: &str, span: Span) -> bool {
     };
     let before = tokens(
         text,
-        Span::new(floor(span.start.saturating_sub(24)), span.start),
+        Span::new(floor(span.start.saturating_sub(60)), span.start),
     );
     if before
         .last()
@@ -554,6 +554,9 @@ fn is_subject(text: &str, span: Span) -> bool {
         text,
         Span::new(span.end, floor((span.end + 200).min(text.len()))),
     );
+    if let Some(subject) = subject_by_frame(&before, &after) {
+        return subject;
+    }
     let mut k = 0;
     for close in [",", ")"] {
         let open = if close == "," { "," } else { "(" };
@@ -573,6 +576,46 @@ fn is_subject(text: &str, span: Span) -> bool {
         let l = t.lower();
         t.word && !t.is_cap() && !is_preposition(&l) && !is_function_word(&l) || is_auxiliary(&l)
     })
+}
+
+/// Whether a mention between `before` and `after` is a subject, when its frame says so: the
+/// subject of an inverted speech verb ("…,” said Ana Ruiz, the mayor"), a name in apposition
+/// to the subject ("Ruiz's lawyer, Ode Banks, said") or opening a relative clause ("Ana Ruiz,
+/// who chairs the board, …"), but not the subject of a reported clause ("He said Ruiz would
+/// …", "argued that Ruiz was"), which a later "he said" rarely takes up.
+fn subject_by_frame(before: &[Tok<'_>], after: &[Tok<'_>]) -> Option<bool> {
+    let lower_word = |t: Option<&Tok<'_>>, f: &dyn Fn(&str) -> bool| {
+        t.is_some_and(|t| t.word && !t.is_cap() && f(&t.lower()))
+    };
+    // Over the titles before a name ("said House Speaker Ana Ruiz").
+    let n = before.len()
+        - before
+            .iter()
+            .rev()
+            .take_while(|t| t.word && (t.is_cap() || is_title(&t.lower())))
+            .count();
+    let before = &before[..n];
+    if lower_word(before.last(), &is_speech_verb) {
+        let inverted = n >= 2 && (before[n - 2].is(",") || is_mark(&before[n - 2]));
+        return Some(inverted);
+    }
+    // Not after any "that": "It was in Elsmere that Ruiz spoke" makes her the subject.
+    if before.last().is_some_and(|p| p.is("that"))
+        && lower_word(before.get(n.wrapping_sub(2)), &is_speech_verb)
+    {
+        return Some(false);
+    }
+    let apposed = before.last().is_some_and(|p| p.is(","))
+        && after.first().is_some_and(|t| t.is(","))
+        && lower_word(after.get(1), &|l| is_speech_verb(l) || is_auxiliary(l));
+    let comma = usize::from(after.first().is_some_and(|t| t.is(",")));
+    let relative = after.get(comma).is_some_and(|t| t.is("who"))
+        && lower_word(after.get(comma + 1), &|_| true);
+    (apposed || relative).then_some(true)
+}
+
+fn is_mark(t: &Tok<'_>) -> bool {
+    matches!(t.text, "“" | "”" | "\"")
 }
 
 /// A person's gender from the honorifics and gendered titles of their mentions, else from the
