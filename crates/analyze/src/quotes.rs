@@ -786,6 +786,16 @@ mod tests {
     }
 
     #[test]
+    fn the_title_is_not_another_office_with_that_word() {
+        let (t, q) = run(
+            "President Ode Banks met Vice President Ana Ruiz on Monday.\n\
+             \"We act now,\" said the president.",
+        );
+        let speakers: Vec<String> = shown(&t, &q).into_iter().map(|(_, s, _)| s).collect();
+        assert_eq!(speakers, ["Ode Banks"]);
+    }
+
+    #[test]
     fn descriptors_with_counts() {
         let t = "According to reports, one current and one former official confirmed it, as did two aides familiar with the talks.";
         let toks = tokens(t, Span::new(0, t.len()));

@@ -458,13 +458,18 @@ impl<'a> Resolver<'a> {
             "professor" => "prof.",
             _ => title,
         };
+        // "Vice President Ana Ruiz" is not "the president", nor "Deputy Director …" "the
+        // director": a word that makes another office of the title.
+        const OTHER_OFFICE: [&str; 4] = ["vice", "deputy", "lieutenant", "lt."];
         e.role
             .iter()
             .chain(e.mentions.iter().filter_map(|m| m.titled.as_ref()))
-            .flat_map(|t| t.split_whitespace())
-            .any(|w| {
-                let w = w.to_lowercase();
-                w == title || w == short
+            .any(|t| {
+                let words: Vec<String> = t.split_whitespace().map(str::to_lowercase).collect();
+                words.iter().enumerate().any(|(k, w)| {
+                    let other = k > 0 && OTHER_OFFICE.contains(&words[k - 1].as_str());
+                    (w == title || w == short) && !other
+                })
             })
     }
 
