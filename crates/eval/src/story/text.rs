@@ -186,7 +186,7 @@ pub fn is_descriptor(speaker: &str) -> bool {
 /// "Ada Lovelace (D-Surrey)").
 fn surname(name: &str) -> Option<String> {
     const SUFFIXES: &[&str] = &["jr", "sr", "ii", "iii", "iv"];
-    let name = name.split(" of ").next().unwrap_or(name);
+    let name = before_place(name);
     let name = name.split(" (").next().unwrap_or(name);
     word_tokens(name)
         .into_iter()
@@ -194,10 +194,28 @@ fn surname(name: &str) -> Option<String> {
         .find(|w| !SUFFIXES.contains(&w.as_str()))
 }
 
+/// `name` up to a place or body after "of" ("Sen. Ada Lovelace of Ockham"); an "of" right
+/// after a title belongs to the title ("Secretary of State Ada Lovelace", "Speaker of the
+/// House Ada Lovelace"), whose surname is the name's last word all the same.
+fn before_place(name: &str) -> &str {
+    let mut from = 0;
+    while let Some(i) = name.get(from..).and_then(|r| r.find(" of ")) {
+        let at = from + i;
+        let title = word_tokens(&name[..at])
+            .last()
+            .is_some_and(|w| TITLES.contains(&w.as_str()));
+        if !title {
+            return &name[..at];
+        }
+        from = at + " of ".len();
+    }
+    name
+}
+
 /// True when a speaker given with an article or a description ends in a name ("The Courier's
 /// Ada Lovelace", "a tired Lovelace"): a named person all the same.
 fn ends_in_name(speaker: &str) -> bool {
-    let name = speaker.split(" of ").next().unwrap_or(speaker);
+    let name = before_place(speaker);
     let words: Vec<&str> = name.split_whitespace().collect();
     let lower = |w: &&str| w.chars().next().is_some_and(char::is_lowercase);
     // A capitalised last word after a lower-case or possessive one is a name ("pollster Ada
@@ -353,6 +371,26 @@ mod tests {
             "Acme Shipping Lines",
             Some(EntityKind::Organization),
             Some(&speaker("Lines", false))
+        ));
+    }
+
+    #[test]
+    fn speaker_with_of_inside_a_title() {
+        for gold in [
+            "Former Secretary of State Ada Lovelace",
+            "Speaker of the House Rep. Ada Lovelace",
+            "former secretary of state Ada Lovelace",
+            "Secretary of State Ada Lovelace of Ockham",
+        ] {
+            assert!(
+                speaker_right(gold, None, Some(&speaker("Ada Lovelace", false))),
+                "{gold}"
+            );
+        }
+        assert!(!speaker_right(
+            "Secretary of State Ada Lovelace",
+            None,
+            Some(&speaker("Ada Byron", false))
         ));
     }
 
