@@ -578,12 +578,24 @@ pub fn quotes(doc: &Document, sentences: &[Sentence], entities: &[Entity]) -> Ve
 /// rarely speak in a sentence without a speech verb.
 fn sentence_subject(toks: &[Tok<'_>], resolver: &mut Resolver<'_>) -> Option<Speaker> {
     let first = toks.iter().position(|t| t.word)?;
-    let start = if is_preposition(&toks[first].lower()) {
+    let mut start = if is_preposition(&toks[first].lower()) {
         first + toks[first..].iter().position(|t| t.is(","))? + 1
     } else {
         first
     };
+    // "But he cited a “gap”": a conjunction opens the sentence, not its subject.
+    if toks
+        .get(start)
+        .is_some_and(|t| matches!(t.lower().as_str(), "but" | "and" | "yet" | "so" | "still"))
+    {
+        start += 1;
+    }
     let (a, b) = np_after(toks, start)?;
+    // "Ana Ruiz apologized to the board and “…”": the phrase runs on over a verb the lexicon
+    // does not know, but a person named where it opens is its subject.
+    if let Some(s) = resolver.person_opening(toks, a, b) {
+        return Some(s);
+    }
     resolver.resolve(toks, a, b).filter(|s| !s.anonymous)
 }
 
@@ -793,6 +805,25 @@ mod tests {
         );
         let speakers: Vec<String> = shown(&t, &q).into_iter().map(|(_, s, _)| s).collect();
         assert_eq!(speakers, ["Ode Banks"]);
+    }
+
+    #[test]
+    fn partial_quotes_take_the_subject_opening_their_sentence() {
+        let (t, q) = run(
+            "Ms. Ana Ruiz apologized to Ode Banks and \"anyone I may have hurt\" on Monday.\n\
+             But she cited a \"long gap\" between the harbour and the town.",
+        );
+        assert_eq!(
+            shown(&t, &q),
+            [
+                (
+                    "anyone I may have hurt".to_string(),
+                    "Ana Ruiz".to_string(),
+                    true
+                ),
+                ("long gap".to_string(), "Ana Ruiz".to_string(), true),
+            ]
+        );
     }
 
     #[test]

@@ -363,6 +363,19 @@ impl<'a> Resolver<'a> {
         Some(described)
     }
 
+    /// The person named at the opening of the phrase `toks[a..=b]`, after capitalised title
+    /// words ("Sen. Ana Ruiz apologized"), not as a possessive ("Ruiz's critics").
+    pub(crate) fn person_opening(&self, toks: &[Tok<'_>], a: usize, b: usize) -> Option<Speaker> {
+        let k =
+            (a..=b).find(|&k| !(toks[k].word && toks[k].is_cap() && is_title(&toks[k].lower())))?;
+        let t = &toks[k];
+        let &(s, i) = self.persons.iter().find(|(s, _)| s.start == t.span.start)?;
+        let end = toks.iter().position(|x| x.span.end == s.end)?;
+        (end <= b && !toks[end].possessive)
+            .then(|| self.named(i, s))
+            .flatten()
+    }
+
     /// Who issued the statement named at `at`, followed by `rest`: "the statement from Ana
     /// Ruiz's lawyer, Ode Banks" names its issuer after "from" or "by"; "the statement" alone
     /// takes up the last one the article credited ("Ruiz said in a statement", "a statement
