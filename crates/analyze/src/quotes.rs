@@ -431,9 +431,13 @@ fn frame_before(toks: &[Tok<'_>], resolver: &mut Resolver<'_>) -> Option<Speaker
     // joined to the clause's own ("Ruiz met Banks, and accused the other man of “…").
     let participle = verb.ends_with("ing") && v > 0 && toks[v - 1].is(",");
     let joined = v > 0 && matches!(toks[v - 1].text, "and" | "but" | "then");
-    let earlier = (0..v).rev().find(|&k| is_cue(toks, k));
-    if let Some(e) = earlier.filter(|_| joined) {
-        // "Ruiz called Banks a liar, and accused …": the subject of the verb it is joined to.
+    // A cue after a determiner is a noun ("in a tweet, saying"), not the clause's verb.
+    let earlier = (0..v).rev().find(|&k| is_cue(toks, k)).filter(|&e| {
+        e == 0 || determiner_count(&toks[e - 1].lower()).is_none() || toks[e - 1].is_cap()
+    });
+    if let Some(e) = earlier.filter(|_| joined || participle) {
+        // "Ruiz called Banks a liar, and accused …", "Ruiz accused Banks of …, saying “…": the
+        // subject of the verb it is joined to, not the nearest name.
         if let Some(s) = np_before(toks, e).and_then(|(a, b)| resolver.resolve(toks, a, b)) {
             return Some(s);
         }
@@ -824,6 +828,14 @@ mod tests {
                 ("long gap".to_string(), "Ana Ruiz".to_string(), true),
             ]
         );
+    }
+
+    #[test]
+    fn a_participle_takes_the_subject_of_the_verb_before_it() {
+        let (t, q) = run("Ode Banks accused Ana Ruiz of delays at the quay in Elsmere, saying \"the ferry is idle.\"\n\
+             Ana Ruiz claimed victory in a tweet, saying: \"We won the vote.\"");
+        let speakers: Vec<String> = shown(&t, &q).into_iter().map(|(_, s, _)| s).collect();
+        assert_eq!(speakers, ["Ode Banks", "Ana Ruiz"]);
     }
 
     #[test]
