@@ -839,6 +839,13 @@ mod tests {
     }
 
     #[test]
+    fn a_long_relative_clause_between_subject_and_verb() {
+        let (t, q) = run("Ode Banks, who placed second in an Elsmere Courier poll of likely harbour board candidates in the spring of last year, said he would run, and if he wins, \"the quay opens.\"");
+        let speakers: Vec<String> = shown(&t, &q).into_iter().map(|(_, s, _)| s).collect();
+        assert_eq!(speakers, ["Ode Banks"]);
+    }
+
+    #[test]
     fn descriptors_with_counts() {
         let t = "According to reports, one current and one former official confirmed it, as did two aides familiar with the talks.";
         let toks = tokens(t, Span::new(0, t.len()));

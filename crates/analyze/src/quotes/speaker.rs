@@ -21,6 +21,8 @@ use super::{descriptors, post_modifier};
 const MAX_NP: usize = 8;
 /// Longest appositive or parenthesis skipped between a subject and its verb, in tokens.
 const MAX_INSERT: usize = 16;
+/// Longest relative clause ("…, who …,") skipped between a subject and its verb, in tokens.
+const MAX_RELATIVE: usize = 40;
 
 fn is_open_paren(t: &Tok<'_>) -> bool {
     t.is("(")
@@ -56,9 +58,18 @@ fn subject_end(toks: &[Tok<'_>], v: usize) -> Option<usize> {
             continue;
         }
         if t.is(",") && !skipped_apposition {
+            // A relative clause may run longer than an appositive ("Ruiz, who placed second
+            // in a poll of … , said").
+            let relative =
+                |i: usize| toks[i].is(",") && toks.get(i + 1).is_some_and(|w| w.is("who"));
             let open = (k.saturating_sub(MAX_INSERT)..k)
                 .rev()
-                .find(|&i| toks[i].is(","))?;
+                .find(|&i| toks[i].is(","))
+                .or_else(|| {
+                    (k.saturating_sub(MAX_RELATIVE)..k)
+                        .rev()
+                        .find(|&i| relative(i))
+                })?;
             skipped_apposition = true;
             k = open.checked_sub(1)?;
             continue;
