@@ -384,8 +384,15 @@ fn build(text: &str, chunks: &[Chunk], descriptors: &[OrgDescriptor]) -> Vec<Ent
                 w.chars().next().is_some_and(char::is_uppercase)
                     && !(w.len() > 2 && w.chars().all(|ch| ch.is_uppercase() || ch == '.'))
             });
+        // "House Democrats", "Senate Republicans": a title made plural names a group, which a
+        // later "he" or "she" never takes up.
+        let group = c.words.last().is_some_and(|w| {
+            let l = w.to_lowercase();
+            l.len() > 3 && l.strip_suffix('s').is_some_and(is_title)
+        });
         let kind = match c.kind {
             Some(k) => k,
+            None if person_like && group => EntityKind::Organization,
             None if person_like => EntityKind::Person,
             None => {
                 deferred.push(c);

@@ -846,6 +846,16 @@ mod tests {
     }
 
     #[test]
+    fn a_group_named_by_a_plural_title_is_no_antecedent_of_he() {
+        let (t, q) = run(
+            "Ode Banks spoke on Monday after Senate Democrats walked out of the talks.\n\
+             \"We will not bend,\" he told reporters.",
+        );
+        let speakers: Vec<String> = shown(&t, &q).into_iter().map(|(_, s, _)| s).collect();
+        assert_eq!(speakers, ["Ode Banks"]);
+    }
+
+    #[test]
     fn descriptors_with_counts() {
         let t = "According to reports, one current and one former official confirmed it, as did two aides familiar with the talks.";
         let toks = tokens(t, Span::new(0, t.len()));
