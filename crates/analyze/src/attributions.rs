@@ -377,9 +377,7 @@ pub fn attributions(
             // "Reporting by …" credits the outlet's own staff).
             let participle = l.ends_with("ed") || l.ends_with("wn") || l.ends_with("en");
             let passive = participle && toks.get(k + 1).is_some_and(|n| n.is("by"));
-            let np = if according {
-                np_after(&toks, k + 2)
-            } else if passive {
+            let np = if according || passive {
                 np_after(&toks, k + 2)
             } else if inverted {
                 let before = np_before(&toks, k);
