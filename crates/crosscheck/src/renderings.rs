@@ -1,14 +1,19 @@
 //! Renderings of quoted statements across outlets.
 //!
-//! Every quotation is cut into its sentences; sentences of different outlets that are the same
-//! words (one inside the other) or share most of their content words are one statement. The
-//! fullest wording is the reference: a rendering with its words is `verbatim` (or `partial`
-//! when the article itself quotes it as a fragment of its own sentence), one inside it is
-//! `partial`, one with words changed is `altered` (or `inverted` when its polarity flips), each
-//! with a word diff. Outlets that carry the statement without quotation marks are found among
-//! their sentences by shared content words, more readily when the sentence names the speaker;
-//! such a sentence is a `paraphrase`, or `inverted` when it keeps the words and flips the
-//! polarity. Polarity counts negations, but "no greater … than" asserts rather than denies.
+//! Quotations of different outlets are one statement when a sentence of one is inside a
+//! sentence of the other or they share most content words (a short quotation joins one
+//! quotation that contains it). Each quotation is labelled whole, against the reference: the
+//! wording most outlets' quotations agree with (equal to it or inside it), then the fullest.
+//! Words compare as spoken: an outlet's bracketed insertion, curly apostrophes and the dots of
+//! an initialism do not count. A quotation with the reference's words is `verbatim`, one
+//! inside it `partial` (also a fragment in the reporter's own sentence of a statement another
+//! outlet paraphrases), one with words changed `altered` (or `inverted` when its polarity
+//! flips), each with a word diff. Where one outlet quotes two stretches of the reference apart,
+//! the statement is cut in two there. Outlets that carry the statement without quotation marks
+//! are found among their sentences by shared content words, more readily when the sentence
+//! names the speaker; such a sentence is a `paraphrase`, or `inverted` when it keeps the words
+//! and flips the polarity. Polarity counts negations, but "no greater … than" asserts rather
+//! than denies.
 
 use std::collections::BTreeSet;
 
@@ -19,17 +24,208 @@ use model::{
 use crate::text::{content_stems, words};
 use crate::Services;
 
-/// One sentence of a quotation.
+/// One sentence of a quotation, for finding the same words in another outlet.
 #[derive(Clone, Debug)]
 struct Unit {
-    doc: usize,
-    span: Span,
     words: Vec<String>,
     roots: BTreeSet<String>,
-    /// Words of the whole quotation the sentence is part of: an outlet that quotes all of a
-    /// statement renders it verbatim, one that quotes a part of it partially.
-    quote_words: Vec<String>,
+}
+
+/// One outlet's quotation. The parts of a quotation split around its attribution stay apart:
+/// where one outlet quotes two stretches apart, the statement is cut in two there (see
+/// [`cuts`]), and where it does not, the others' fuller quotation joins them.
+#[derive(Clone, Debug)]
+struct Quotation {
+    doc: usize,
+    span: Span,
+    /// The spoken words of each stretch quoted without a cut (the pieces between ellipses),
+    /// normalised by [`spoken_words`].
+    segments: Vec<Vec<String>>,
+    /// All of them, in order, and where each is in the document.
+    words: Vec<String>,
+    word_spans: Vec<Span>,
+    units: Vec<Unit>,
     speaker: Option<(String, bool)>,
+    /// A fragment inside the article's own sentence.
+    fragment: bool,
+}
+
+impl Quotation {
+    /// The quoted text as printed.
+    fn text<'a>(&self, articles: &'a [ArticleReport]) -> &'a str {
+        self.span.text(&articles[self.doc].document.text)
+    }
+}
+
+/// Fewest words of a quotation that may join two outlets' quotations into one statement;
+/// a shorter one ("badly") joins the statement of one quotation that contains it, so that a
+/// common word cannot chain unrelated statements together.
+const LINK_WORDS: usize = 3;
+
+/// The spoken words of quoted text, lower-cased, for comparing outlets: an editorial insertion
+/// in brackets ("(Libyan strongman Muammar)", "[and]") is the outlet's, not the speaker's, and
+/// is dropped; a curly apostrophe is a straight one; an initialism is one word ("F.B.I.").
+fn spoken_words(text: &str) -> Vec<String> {
+    spoken(text).into_iter().map(|(w, _)| w).collect()
+}
+
+/// [`spoken_words`] with each word's span in `text`.
+fn spoken(text: &str) -> Vec<(String, Span)> {
+    let cs: Vec<(usize, char)> = text.char_indices().collect();
+    let opens = cs.iter().filter(|(_, c)| matches!(c, '(' | '[')).count();
+    let closes = cs.iter().filter(|(_, c)| matches!(c, ')' | ']')).count();
+    // An unbalanced bracket is punctuation, not an insertion to drop.
+    let drop_brackets = opens == closes;
+    let mut s = String::with_capacity(text.len());
+    // For each byte of `s`, the span of the character of `text` it came from.
+    let mut from: Vec<(usize, usize)> = Vec::with_capacity(text.len());
+    let mut depth = 0usize;
+    for (i, &(at, c)) in cs.iter().enumerate() {
+        let letter_at = |k: usize| cs.get(k).is_some_and(|(_, x)| x.is_alphabetic());
+        let out = match c {
+            '(' | '[' if drop_brackets => {
+                depth += 1;
+                None
+            }
+            ')' | ']' if drop_brackets => {
+                depth = depth.saturating_sub(1);
+                Some(' ')
+            }
+            _ if depth > 0 => None,
+            '.' if i > 0 && letter_at(i - 1) && letter_at(i + 1) => None,
+            '’' => Some('\''),
+            _ => Some(c),
+        };
+        if let Some(o) = out {
+            let before = s.len();
+            s.push(o);
+            from.extend(std::iter::repeat_n(
+                (at, at + c.len_utf8()),
+                s.len() - before,
+            ));
+        }
+    }
+    words(&s)
+        .into_iter()
+        .filter_map(|w| {
+            let start = from.get(w.span.start)?.0;
+            let end = from.get(w.span.end.checked_sub(1)?)?.1;
+            Some((w.lower, Span::new(start, end)))
+        })
+        .collect()
+}
+
+/// Pieces of quoted text between ellipses: each is a stretch quoted without a cut.
+fn ellipsis_pieces(text: &str) -> Vec<&str> {
+    text.split("...")
+        .flat_map(|p| p.split('…'))
+        .filter(|p| p.chars().any(char::is_alphanumeric))
+        .collect()
+}
+
+/// Where `long` holds every segment, in order, each as a contiguous run (the words of a
+/// quotation that cuts nothing but whole stretches out of `long`): from the first segment's
+/// start to the last one's end.
+fn align_in_order(segments: &[Vec<String>], long: &[String]) -> Option<(usize, usize)> {
+    let mut from = 0;
+    let mut first = None;
+    for seg in segments.iter().filter(|s| !s.is_empty()) {
+        let rest = long.get(from..)?;
+        let k = rest.windows(seg.len()).position(|w| w == seg.as_slice())?;
+        first.get_or_insert(from + k);
+        from += k + seg.len();
+    }
+    first.map(|f| (f, from))
+}
+
+fn contained_in_order(segments: &[Vec<String>], long: &[String]) -> bool {
+    align_in_order(segments, long).is_some()
+}
+
+/// True when two speakers are named and are different people.
+fn other_speaker(a: &Option<(String, bool)>, b: &Option<(String, bool)>) -> bool {
+    match (a, b) {
+        (Some((x, false)), Some((y, false))) => {
+            let last = |n: &str| n.split_whitespace().last().map(str::to_lowercase);
+            last(x) != last(y)
+        }
+        _ => false,
+    }
+}
+
+/// The quotations of one article.
+fn quotations(d: usize, a: &ArticleReport) -> Vec<Quotation> {
+    let text = a.document.text.as_str();
+    a.analysis
+        .quotes
+        .iter()
+        .filter_map(|q| {
+            let body = q.span.get(text)?;
+            let mut segments = Vec::new();
+            let mut words = Vec::new();
+            let mut word_spans = Vec::new();
+            for piece in ellipsis_pieces(body) {
+                // `piece` is a slice of `body`: its offset in the document.
+                let at = q.span.start + (piece.as_ptr() as usize - body.as_ptr() as usize);
+                let ws = spoken(piece);
+                if ws.is_empty() {
+                    continue;
+                }
+                segments.push(ws.iter().map(|(w, _)| w.clone()).collect::<Vec<_>>());
+                for (w, sp) in ws {
+                    words.push(w);
+                    word_spans.push(Span::new(at + sp.start, at + sp.end));
+                }
+            }
+            if words.is_empty() {
+                return None;
+            }
+            let units = split_sentences(text, q.span)
+                .into_iter()
+                .map(|s| Unit {
+                    words: spoken_words(s.text(text)),
+                    roots: roots(s.text(text)),
+                })
+                .collect();
+            Some(Quotation {
+                doc: d,
+                span: q.span,
+                segments,
+                words,
+                word_spans,
+                units,
+                speaker: q.speaker.as_ref().map(|s| (s.name.clone(), s.anonymous)),
+                fragment: q.partial,
+            })
+        })
+        .collect()
+}
+
+/// True when two outlets' quotations carry the same statement: a sentence of one is inside a
+/// sentence of the other, or the two share most of their content words.
+fn same_statement(a: &Quotation, b: &Quotation) -> bool {
+    if other_speaker(&a.speaker, &b.speaker) {
+        return false;
+    }
+    let (s, l) = if a.words.len() <= b.words.len() {
+        (a, b)
+    } else {
+        (b, a)
+    };
+    if contained_in_order(&s.segments, &l.words) {
+        return true;
+    }
+    a.units.iter().any(|x| {
+        b.units.iter().any(|y| {
+            let (s, l) = if x.words.len() <= y.words.len() {
+                (x, y)
+            } else {
+                (y, x)
+            };
+            let (n, r) = overlap(&x.roots, &y.roots);
+            (s.words.len() >= LINK_WORDS && contained(&s.words, &l.words)) || (n >= 3 && r >= 0.6)
+        })
+    })
 }
 
 /// A stem cut further, so that "priority" meets "prioritizes".
@@ -220,28 +416,67 @@ fn diff(reference: &str, other: &str) -> Vec<DiffOp> {
     ops
 }
 
-/// Each statement quoted or reported in the story, with every outlet's rendering.
-pub fn renderings(articles: &[ArticleReport], services: Services<'_>) -> Vec<QuotedStatement> {
-    let mut units = Vec::new();
-    for (d, a) in articles.iter().enumerate() {
-        let text = a.document.text.as_str();
-        for q in &a.analysis.quotes {
-            let quote_words = lower_words(q.span.text(text));
-            for span in split_sentences(text, q.span) {
-                let t = span.text(text);
-                units.push(Unit {
-                    doc: d,
-                    span,
-                    words: lower_words(t),
-                    roots: roots(t),
-                    quote_words: quote_words.clone(),
-                    speaker: q.speaker.as_ref().map(|s| (s.name.clone(), s.anonymous)),
-                });
-            }
+/// The reference wording of a statement among its quotations: the one the most outlets'
+/// quotations agree with (theirs equal to it or a fragment of it), then the fullest. When two
+/// outlets differ only in that one adds a word, the other is not thereby "altered" because it
+/// is shorter.
+fn reference(qs: &[Quotation], members: &[usize]) -> Option<usize> {
+    members.iter().copied().max_by_key(|&i| {
+        let support: BTreeSet<usize> = members
+            .iter()
+            .filter(|&&j| contained_in_order(&qs[j].segments, &qs[i].words))
+            .map(|&j| qs[j].doc)
+            .collect();
+        (support.len(), qs[i].words.len(), std::cmp::Reverse(i))
+    })
+}
+
+/// A statement as the paraphrase search needs it.
+struct Ref {
+    roots: BTreeSet<String>,
+    speaker: Option<(String, bool)>,
+}
+
+/// The statements a quotation cluster holds, as word ranges of the reference. Where one outlet
+/// quotes two stretches of it apart (each its own quotation), those are two statements, cut
+/// where the second begins; an outlet that quotes only one stretch quotes part of one.
+/// `aligned` gives each quotation's outlet and its word range in the reference.
+fn cuts(
+    aligned: impl Iterator<Item = (usize, Option<(usize, usize)>)>,
+    len: usize,
+) -> Vec<(usize, usize)> {
+    let mut by_place: Vec<(usize, usize, usize)> = aligned
+        .filter_map(|(p, al)| al.map(|(s, e)| (p, s, e)))
+        .collect();
+    by_place.sort_unstable();
+    let mut at: Vec<usize> = by_place
+        .windows(2)
+        .filter(|w| w[0].0 == w[1].0 && w[0].2 <= w[1].1)
+        .map(|w| w[1].1)
+        .filter(|&k| k > 0 && k < len)
+        .collect();
+    at.sort_unstable();
+    at.dedup();
+    let mut out = Vec::new();
+    let mut from = 0;
+    for k in at.into_iter().chain([len]) {
+        if k > from {
+            out.push((from, k));
+            from = k;
         }
     }
-    // Group units of different outlets that say the same.
-    let mut parent: Vec<usize> = (0..units.len()).collect();
+    out
+}
+
+/// Each statement quoted or reported in the story, with every outlet's rendering.
+pub fn renderings(articles: &[ArticleReport], services: Services<'_>) -> Vec<QuotedStatement> {
+    let qs: Vec<Quotation> = articles
+        .iter()
+        .enumerate()
+        .flat_map(|(d, a)| quotations(d, a))
+        .collect();
+    // Group quotations of different outlets that say the same.
+    let mut parent: Vec<usize> = (0..qs.len()).collect();
     fn find(p: &mut [usize], mut x: usize) -> usize {
         while p[x] != x {
             p[x] = p[p[x]];
@@ -249,27 +484,41 @@ pub fn renderings(articles: &[ArticleReport], services: Services<'_>) -> Vec<Quo
         }
         x
     }
-    for i in 0..units.len() {
-        for j in i + 1..units.len() {
-            let (a, b) = (&units[i], &units[j]);
-            if a.doc == b.doc {
-                continue;
-            }
-            let (s, l) = if a.words.len() <= b.words.len() {
-                (a, b)
-            } else {
-                (b, a)
-            };
-            let (n, r) = overlap(&a.roots, &b.roots);
-            if contained(&s.words, &l.words) || (n >= 3 && r >= 0.6) {
+    let long = |q: &Quotation| q.words.len() >= LINK_WORDS;
+    for i in 0..qs.len() {
+        for j in i + 1..qs.len() {
+            let (a, b) = (&qs[i], &qs[j]);
+            if a.doc != b.doc && long(a) && long(b) && same_statement(a, b) {
                 let (x, y) = (find(&mut parent, i), find(&mut parent, j));
                 parent[x] = y;
             }
         }
     }
+    // A short quotation joins one quotation of another outlet that contains it, the speaker's
+    // own first, then the shortest.
+    for i in 0..qs.len() {
+        if long(&qs[i]) {
+            continue;
+        }
+        let host = (0..qs.len())
+            .filter(|&j| {
+                j != i
+                    && qs[j].doc != qs[i].doc
+                    && !other_speaker(&qs[i].speaker, &qs[j].speaker)
+                    && contained_in_order(&qs[i].segments, &qs[j].words)
+            })
+            .min_by_key(|&j| {
+                let same = qs[i].speaker.is_some() && qs[i].speaker == qs[j].speaker;
+                (!same, qs[j].words.len(), j)
+            });
+        if let Some(j) = host {
+            let (x, y) = (find(&mut parent, i), find(&mut parent, j));
+            parent[x] = y;
+        }
+    }
     let mut clusters: Vec<Vec<usize>> = Vec::new();
     let mut roots_of: Vec<usize> = Vec::new();
-    for i in 0..units.len() {
+    for i in 0..qs.len() {
         let r = find(&mut parent, i);
         match roots_of.iter().position(|&x| x == r) {
             Some(k) => clusters[k].push(i),
@@ -279,72 +528,100 @@ pub fn renderings(articles: &[ArticleReport], services: Services<'_>) -> Vec<Quo
             }
         }
     }
-    let text_of = |u: &Unit| u.span.text(&articles[u.doc].document.text).to_string();
     let mut out: Vec<QuotedStatement> = Vec::new();
-    let mut refs: Vec<Unit> = Vec::new();
+    let mut refs: Vec<Ref> = Vec::new();
+    // Per statement, which of its renderings quote a fragment inside the reporter's sentence.
+    let mut fragments: Vec<Vec<bool>> = Vec::new();
     for c in &clusters {
-        // The reference is the fullest quotation of the statement.
-        let Some(&ri) = c.iter().max_by_key(|&&i| {
-            (
-                units[i].quote_words.len(),
-                units[i].words.len(),
-                std::cmp::Reverse(i),
-            )
-        }) else {
+        let Some(ri) = reference(&qs, c) else {
             continue;
         };
-        let reference = &units[ri];
-        let ref_text = text_of(reference);
-        let mut renderings = Vec::new();
-        let docs: BTreeSet<usize> = c.iter().map(|&i| units[i].doc).collect();
-        for d in docs {
-            let Some(&ui) = c
+        let r = &qs[ri];
+        let at: Vec<Option<(usize, usize)>> = c
+            .iter()
+            .map(|&i| align_in_order(&qs[i].segments, &r.words))
+            .collect();
+        let pieces = cuts(
+            c.iter().map(|&i| qs[i].doc).zip(at.iter().copied()),
+            r.words.len(),
+        );
+        // A quotation with changed words goes to the piece it shares most words with.
+        let home = |i: usize| {
+            let own: BTreeSet<&String> = qs[i].words.iter().collect();
+            pieces
                 .iter()
-                .filter(|&&i| units[i].doc == d)
-                .max_by_key(|&&i| units[i].words.len())
-            else {
+                .enumerate()
+                .max_by_key(|(k, &(a, b))| {
+                    let n = r.words[a..b].iter().filter(|w| own.contains(w)).count();
+                    (n, std::cmp::Reverse(*k))
+                })
+                .map(|(k, _)| k)
+        };
+        for (k, &(a, b)) in pieces.iter().enumerate() {
+            let (Some(first), Some(last)) = (r.word_spans.get(a), r.word_spans.get(b - 1)) else {
                 continue;
             };
-            let u = &units[ui];
-            let t = text_of(u);
-            // Words as spoken are verbatim however short the quotation; a part of the fullest
-            // quotation is partial.
-            let (label, with_diff) =
-                if u.quote_words == reference.quote_words || u.words == reference.words {
-                    (RenderingLabel::Verbatim, false)
-                } else if contained(&u.words, &reference.words)
-                    || contained(&u.quote_words, &reference.quote_words)
-                {
-                    (RenderingLabel::Partial, false)
-                } else if inverts(&ref_text, &t) {
-                    (RenderingLabel::Inverted, true)
-                } else {
-                    (RenderingLabel::Altered, true)
+            let ref_text = Span::new(first.start, last.end)
+                .text(&articles[r.doc].document.text)
+                .to_string();
+            let mut renderings = Vec::new();
+            let mut frag = Vec::new();
+            for (&i, &al) in c.iter().zip(&at) {
+                let q = &qs[i];
+                let t = q.text(articles);
+                // Words as spoken are verbatim however short the quotation; a part of the
+                // statement is partial; anything else changed words.
+                let (label, with_diff) = match al {
+                    Some((s, e)) if e <= a || s >= b => continue,
+                    Some((s, e)) if s <= a && e >= b => (RenderingLabel::Verbatim, false),
+                    Some(_) => (RenderingLabel::Partial, false),
+                    None if home(i) != Some(k) => continue,
+                    None if inverts(&ref_text, t) => (RenderingLabel::Inverted, true),
+                    None => (RenderingLabel::Altered, true),
                 };
-            let a = &articles[d].document;
-            renderings.push(Rendering {
-                evidence: Evidence::new(&a.id, &a.text, u.span),
-                label,
-                diff: if with_diff {
-                    diff(&ref_text, &t)
-                } else {
-                    Vec::new()
-                },
+                let a = &articles[q.doc].document;
+                renderings.push(Rendering {
+                    evidence: Evidence::new(&a.id, &a.text, q.span),
+                    label,
+                    diff: if with_diff {
+                        diff(&ref_text, t)
+                    } else {
+                        Vec::new()
+                    },
+                });
+                frag.push(q.fragment);
+            }
+            let speaker = c
+                .iter()
+                .filter_map(|&i| qs[i].speaker.clone())
+                .min_by_key(|(_, anon)| *anon);
+            refs.push(Ref {
+                roots: roots(&ref_text),
+                speaker: speaker.clone(),
             });
+            out.push(QuotedStatement {
+                speaker: speaker.map(|(n, _)| n),
+                text: ref_text,
+                renderings,
+            });
+            fragments.push(frag);
         }
-        let speaker = c
-            .iter()
-            .filter_map(|&i| units[i].speaker.clone())
-            .min_by_key(|(_, anon)| *anon)
-            .map(|(n, _)| n);
-        out.push(QuotedStatement {
-            speaker,
-            text: ref_text,
-            renderings,
-        });
-        refs.push(reference.clone());
     }
     add_paraphrases(articles, &mut out, &refs, services);
+    // A fragment quoted inside the reporter's own sentence, of a statement another outlet
+    // carries in its own words, is a part of that statement; quoted alone, or only as that
+    // fragment by other outlets too, it is as much of the statement as the story holds.
+    for (st, frag) in out.iter_mut().zip(&fragments) {
+        let paraphrased = st
+            .renderings
+            .iter()
+            .any(|r| r.label == RenderingLabel::Paraphrase);
+        for (r, &f) in st.renderings.iter_mut().zip(frag) {
+            if f && paraphrased && r.label == RenderingLabel::Verbatim {
+                r.label = RenderingLabel::Partial;
+            }
+        }
+    }
     out
 }
 
@@ -363,7 +640,7 @@ struct Candidate {
 fn add_paraphrases(
     articles: &[ArticleReport],
     out: &mut [QuotedStatement],
-    refs: &[Unit],
+    refs: &[Ref],
     services: Services<'_>,
 ) {
     // Per statement, once: the speaker's words (not part of what was said) and the statement's
@@ -571,6 +848,109 @@ mod tests {
                 DiffOp::Dropped("first".into())
             ]
         );
+    }
+
+    /// Statements and labels of fictional articles, one a text, as `doc: label «evidence»`.
+    fn labels(texts: &[&str]) -> Vec<Vec<String>> {
+        let articles: Vec<ArticleReport> = texts
+            .iter()
+            .enumerate()
+            .map(|(i, t)| {
+                let mut blocks = Vec::new();
+                let mut at = 0;
+                for para in t.split("\n\n") {
+                    blocks.push(model::Block {
+                        kind: BlockKind::Body,
+                        span: Span::new(at, at + para.len()),
+                        reason: String::new(),
+                    });
+                    at += para.len() + 2;
+                }
+                let doc = model::Document::plain(
+                    &format!("{i:02}"),
+                    &format!("{i:02}.txt"),
+                    (*t).to_string(),
+                    blocks,
+                );
+                let analysis = analyze::analyze(&doc);
+                ArticleReport {
+                    document: doc,
+                    analysis,
+                }
+            })
+            .collect();
+        renderings(&articles, Services::default())
+            .iter()
+            .map(|st| {
+                st.renderings
+                    .iter()
+                    .map(|r| format!("{}: {:?} «{}»", r.evidence.doc, r.label, r.evidence.text))
+                    .collect()
+            })
+            .collect()
+    }
+
+    #[test]
+    fn spoken_words_drop_what_the_outlet_added() {
+        assert_eq!(
+            spoken_words("The (harbour) board’s chair met the F.B.I. [and] left"),
+            spoken_words("The board's chair met the FBI left")
+        );
+        // An unbalanced bracket is kept as punctuation.
+        assert_eq!(
+            spoken_words("we wait (for now"),
+            vec!["we", "wait", "for", "now"]
+        );
+    }
+
+    #[test]
+    fn a_fragment_is_contained_in_order() {
+        let long = spoken_words("We will rebuild the pier, and we will do it this year.");
+        let seg = |t: &str| vec![spoken_words(t)];
+        assert!(contained_in_order(&seg("rebuild the pier"), &long));
+        assert!(contained_in_order(
+            &[spoken_words("We will rebuild"), spoken_words("this year")],
+            &long
+        ));
+        assert!(!contained_in_order(
+            &[spoken_words("this year"), spoken_words("We will rebuild")],
+            &long
+        ));
+        assert!(!contained_in_order(&seg("rebuild the bridge"), &long));
+    }
+
+    #[test]
+    fn a_quotation_is_labelled_whole() {
+        // One outlet quotes all of a two-sentence statement, split around its attribution;
+        // the other quotes its first sentence only: partial, not verbatim.
+        let got = labels(&[
+            "The mayor spoke on Monday.\n\n\"The pier will reopen in May,\" Mayor Ana Ruiz said. \"The ferries will run every hour after that.\"",
+            "The harbour has been shut since winter.\n\n\"The pier will reopen in May,\" Mayor Ana Ruiz said on Monday.",
+        ]);
+        let st = got
+            .iter()
+            .find(|s| s.len() == 2)
+            .expect("one statement in both outlets");
+        assert!(st[0].starts_with("00: Verbatim"), "{st:?}");
+        assert!(st[1].starts_with("01: Partial"), "{st:?}");
+    }
+
+    #[test]
+    fn the_version_outlets_agree_on_is_the_reference() {
+        // Two outlets print the same words; a third adds a word. The third is altered, the
+        // two are verbatim.
+        let got = labels(&[
+            "\"We owe the crews a safe harbour,\" Mayor Ana Ruiz said.",
+            "\"We owe the crews a safe harbour,\" Ruiz said.",
+            "\"Well, we owe the crews a truly safe harbour,\" Ruiz said.",
+        ]);
+        let st = got
+            .iter()
+            .find(|s| s.len() == 3)
+            .expect("one statement in all outlets");
+        assert!(st[0].starts_with("00: Verbatim"), "{st:?}");
+        assert!(st[1].starts_with("01: Verbatim"), "{st:?}");
+        assert!(st[2].starts_with("02: Altered"), "{st:?}");
     }
 
     #[test]
