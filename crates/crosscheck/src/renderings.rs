@@ -532,11 +532,25 @@ pub fn renderings(articles: &[ArticleReport], services: Services<'_>) -> Vec<Quo
     let mut refs: Vec<Ref> = Vec::new();
     // Per statement, which of its renderings quote a fragment inside the reporter's sentence.
     let mut fragments: Vec<Vec<bool>> = Vec::new();
+    // A chain of similar quotations can reach from one statement to another: each statement
+    // takes, around its reference, the quotations that match the reference itself, and the
+    // rest of the chain is looked at again.
+    let mut statements: Vec<(usize, Vec<usize>)> = Vec::new();
     for c in &clusters {
-        let Some(ri) = reference(&qs, c) else {
-            continue;
-        };
-        let r = &qs[ri];
+        let mut rest = c.clone();
+        while let Some(ri) = reference(&qs, &rest) {
+            let r = &qs[ri];
+            let (mine, other): (Vec<usize>, Vec<usize>) = rest.iter().partition(|&&i| {
+                i == ri
+                    || contained_in_order(&qs[i].segments, &r.words)
+                    || (qs[i].doc != r.doc && same_statement(&qs[i], r))
+            });
+            statements.push((ri, mine));
+            rest = other;
+        }
+    }
+    for (ri, c) in &statements {
+        let r = &qs[*ri];
         let at: Vec<Option<(usize, usize)>> = c
             .iter()
             .map(|&i| align_in_order(&qs[i].segments, &r.words))
