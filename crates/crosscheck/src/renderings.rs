@@ -935,18 +935,33 @@ mod tests {
 
     #[test]
     fn a_quotation_is_labelled_whole() {
-        // One outlet quotes all of a two-sentence statement, split around its attribution;
-        // the other quotes its first sentence only: partial, not verbatim.
+        // One outlet quotes all of a two-sentence statement, the other its first sentence
+        // only: partial, not verbatim.
         let got = labels(&[
-            "The mayor spoke on Monday.\n\n\"The pier will reopen in May,\" Mayor Ana Ruiz said. \"The ferries will run every hour after that.\"",
+            "The mayor spoke on Monday.\n\nMayor Ana Ruiz said: \"The pier will reopen in May. The ferries will run every hour after that.\"",
             "The harbour has been shut since winter.\n\n\"The pier will reopen in May,\" Mayor Ana Ruiz said on Monday.",
         ]);
         let st = got
             .iter()
             .find(|s| s.len() == 2)
             .expect("one statement in both outlets");
-        assert!(st[0].starts_with("00: Verbatim"), "{st:?}");
-        assert!(st[1].starts_with("01: Partial"), "{st:?}");
+        assert!(st[0].starts_with("00: Verbatim"), "{got:?}");
+        assert!(st[1].starts_with("01: Partial"), "{got:?}");
+    }
+
+    #[test]
+    fn a_statement_is_cut_where_an_outlet_quotes_it_in_two() {
+        // One outlet splits the quotation around its attribution, the other quotes it whole:
+        // two statements, each quoted verbatim by both.
+        let got = labels(&[
+            "The mayor spoke on Monday.\n\n\"The pier will reopen in May,\" Mayor Ana Ruiz said. \"The ferries will run every hour after that.\"",
+            "The harbour has been shut since winter.\n\nMayor Ana Ruiz said: \"The pier will reopen in May. The ferries will run every hour after that.\"",
+        ]);
+        let both: Vec<&Vec<String>> = got.iter().filter(|s| s.len() == 2).collect();
+        assert_eq!(both.len(), 2, "{got:?}");
+        for st in both {
+            assert!(st.iter().all(|r| r.contains(": Verbatim")), "{got:?}");
+        }
     }
 
     #[test]
