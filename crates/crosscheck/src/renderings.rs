@@ -433,7 +433,8 @@ fn reference(qs: &[Quotation], members: &[usize]) -> Option<usize> {
 
 /// A statement as the paraphrase search needs it.
 struct Ref {
-    roots: BTreeSet<String>,
+    /// Content roots of each sentence.
+    roots: Vec<BTreeSet<String>>,
     speaker: Option<(String, bool)>,
 }
 
@@ -609,8 +610,12 @@ pub fn renderings(articles: &[ArticleReport], services: Services<'_>) -> Vec<Quo
                 .iter()
                 .filter_map(|&i| qs[i].speaker.clone())
                 .min_by_key(|(_, anon)| *anon);
+            let ref_span = Span::new(first.start, last.end);
             refs.push(Ref {
-                roots: roots(&ref_text),
+                roots: split_sentences(&articles[r.doc].document.text, ref_span)
+                    .iter()
+                    .map(|sp| roots(sp.text(&articles[r.doc].document.text)))
+                    .collect(),
                 speaker: speaker.clone(),
             });
             out.push(QuotedStatement {
@@ -668,10 +673,16 @@ fn add_paraphrases(
         .iter()
         .map(|st| st.speaker.as_deref().map(lower_words).unwrap_or_default())
         .collect();
-    let statement_roots: Vec<BTreeSet<String>> = refs
+    // Per sentence of the statement: an outlet may carry one sentence of a longer quotation.
+    let statement_roots: Vec<Vec<BTreeSet<String>>> = refs
         .iter()
         .zip(&speaker_roots)
-        .map(|(r, sw)| r.roots.difference(sw).cloned().collect())
+        .map(|(r, sw)| {
+            r.roots
+                .iter()
+                .map(|x| x.difference(sw).cloned().collect())
+                .collect()
+        })
         .collect();
     let mut cands: Vec<Candidate> = Vec::new();
     // Candidates for the model to decide, with the index of their sentence's text; the
@@ -731,13 +742,22 @@ fn add_paraphrases(
                     }
                 };
                 let voiced = speaker_words.intersection(&own_roots).count();
-                let a_roots = &statement_roots[k];
                 let b_roots: BTreeSet<String> =
                     own_roots.difference(speaker_words).cloned().collect();
-                let (shared, ratio) = overlap(a_roots, &b_roots);
-                let need = a_roots.len().min(3);
-                let ok = (cue && shared >= need && shared >= 1 && ratio >= 0.3)
-                    || (shared >= 4 && ratio >= 0.5);
+                // The sentence of the statement the outlet's sentence carries best.
+                let Some((ok, shared, ratio)) = statement_roots[k]
+                    .iter()
+                    .map(|a_roots| {
+                        let (shared, ratio) = overlap(a_roots, &b_roots);
+                        let need = a_roots.len().min(3);
+                        let ok = (cue && shared >= need && shared >= 1 && ratio >= 0.3)
+                            || (shared >= 4 && ratio >= 0.5);
+                        (ok, shared, ratio)
+                    })
+                    .max_by(|x, y| (x.0, x.1).cmp(&(y.0, y.1)).then(x.2.total_cmp(&y.2)))
+                else {
+                    continue;
+                };
                 let c = Candidate {
                     statement: k,
                     doc: d,
