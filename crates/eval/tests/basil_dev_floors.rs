@@ -18,8 +18,9 @@ const FLOORS: &[(&str, &str, u64)] = &[
     ("quotes", "found", 265),
     // Measured 203 of 271 (no model; the model does not change it), issue 11 third session.
     ("quotes", "speaker_right", 200),
-    // Measured 418 of 594 with and without the model (quotations labelled whole).
-    ("renderings", "right", 418),
+    // Measured 415 of 594 without the model (quotations labelled whole; 418 before the
+    // rebase onto main's speaker changes).
+    ("renderings", "right", 415),
 ];
 
 /// (category, measure, ceiling) of the summed score.
