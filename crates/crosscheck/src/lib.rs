@@ -21,6 +21,9 @@ pub mod text;
 pub mod tuning;
 pub mod unique;
 
+#[cfg(test)]
+pub(crate) mod testing;
+
 use model::{ArticleReport, Embedder, Findings, Judge};
 
 /// Optional model-backed services; every finding can be made without them, less well.

@@ -886,33 +886,7 @@ mod tests {
 
     /// Statements and labels of fictional articles, one a text, as `doc: label «evidence»`.
     fn labels(texts: &[&str]) -> Vec<Vec<String>> {
-        let articles: Vec<ArticleReport> = texts
-            .iter()
-            .enumerate()
-            .map(|(i, t)| {
-                let mut blocks = Vec::new();
-                let mut at = 0;
-                for para in t.split("\n\n") {
-                    blocks.push(model::Block {
-                        kind: BlockKind::Body,
-                        span: Span::new(at, at + para.len()),
-                        reason: String::new(),
-                    });
-                    at += para.len() + 2;
-                }
-                let doc = model::Document::plain(
-                    &format!("{i:02}"),
-                    &format!("{i:02}.txt"),
-                    (*t).to_string(),
-                    blocks,
-                );
-                let analysis = analyze::analyze(&doc);
-                ArticleReport {
-                    document: doc,
-                    analysis,
-                }
-            })
-            .collect();
+        let articles = crate::testing::articles(texts);
         renderings(&articles, Services::default())
             .iter()
             .map(|st| {

@@ -17,34 +17,7 @@ pub fn all() -> [&'static dyn Rule; 2] {
 #[cfg(test)]
 pub(crate) fn run_rule(rule: &dyn Rule, texts: &[&str]) -> Vec<(String, String, String)> {
     use crate::conflicts::{infos, Context};
-    let articles: Vec<model::ArticleReport> = texts
-        .iter()
-        .enumerate()
-        .map(|(i, t)| {
-            // One body block per paragraph, as ingest makes of plain text.
-            let mut blocks = Vec::new();
-            let mut at = 0;
-            for para in t.split("\n\n") {
-                blocks.push(model::Block {
-                    kind: model::BlockKind::Body,
-                    span: model::Span::new(at, at + para.len()),
-                    reason: String::new(),
-                });
-                at += para.len() + 2;
-            }
-            let doc = model::Document::plain(
-                &format!("{i:02}"),
-                &format!("{i:02}.txt"),
-                (*t).to_string(),
-                blocks,
-            );
-            let analysis = analyze::analyze(&doc);
-            model::ArticleReport {
-                document: doc,
-                analysis,
-            }
-        })
-        .collect();
+    let articles = crate::testing::articles(texts);
     let al = crate::align::align(&articles, crate::Services::default());
     let infos = infos(&al);
     let cx = Context {
