@@ -145,14 +145,20 @@ struct Raw {
     block: usize,
 }
 
+/// Length in bytes of the quotation mark at `at`: two apostrophes ('') are one mark.
+fn mark_len(text: &str, at: usize) -> usize {
+    let rest = text.get(at..).unwrap_or("");
+    if rest.starts_with("''") {
+        2
+    } else {
+        rest.chars().next().map_or(1, char::len_utf8)
+    }
+}
+
 fn raw_quotes(doc: &Document) -> Vec<Raw> {
     let text = doc.text.as_str();
     // Outlets mix the marks ("“…," she said): the content starts after whichever mark opened.
-    let mark_len = |o: usize| {
-        text.get(o..)
-            .and_then(|r| r.chars().next())
-            .map_or(1, char::len_utf8)
-    };
+    let mark_len = |o: usize| mark_len(text, o);
     let mut out = Vec::new();
     for (bi, b) in doc.blocks.iter().enumerate() {
         if !matches!(b.kind, BlockKind::Body | BlockKind::Standfirst) {
@@ -164,10 +170,24 @@ fn raw_quotes(doc: &Document) -> Vec<Raw> {
         let mut chars = s.char_indices().peekable();
         while let Some((i, c)) = chars.next() {
             let at = b.span.start + i;
-            let next = chars.peek().map(|&(_, n)| n);
+            let mut next = chars.peek().map(|&(_, n)| n);
+            // Two apostrophes are one straight double mark (''…,'' in archive text).
+            let c = if c == '\'' && next == Some('\'') {
+                chars.next();
+                next = chars.peek().map(|&(_, n)| n);
+                '"'
+            } else {
+                c
+            };
             // An opening mark while one is open ("“…, said Ana Ruiz. “…", or a straight mark
             // after a space and before a word): the first was never closed.
-            let open_mark = open.and_then(|o| text[o..].chars().next());
+            let open_mark = open.map(|o| {
+                if text[o..].starts_with("''") {
+                    '"'
+                } else {
+                    text[o..].chars().next().unwrap_or('"')
+                }
+            });
             let reopens = c == '“' && open_mark == Some('“')
                 || c == '"'
                     && open_mark == Some('"')
@@ -222,7 +242,7 @@ fn raw_quotes(doc: &Document) -> Vec<Raw> {
 /// comma, which then stands for the closing mark. Otherwise it runs to `end` (a quotation that
 /// goes on in the next paragraph).
 fn unclosed(text: &str, open: usize, end: usize, block: usize) -> Raw {
-    let start = open + text[open..].chars().next().map_or(1, char::len_utf8);
+    let start = open + mark_len(text, open);
     let inner = Span::new(start, end);
     let toks = tokens(text, inner);
     let frame = toks.iter().enumerate().find_map(|(k, t)| {
@@ -279,9 +299,11 @@ fn not_a_quote(text: &str, r: &Raw) -> bool {
     }
     let before = text.get(..r.open).unwrap_or("");
     let prev_word = before.split_whitespace().last().unwrap_or("");
-    let after = r.close.and_then(|c| text.get(c..)).unwrap_or("");
-    let next_word = after.chars().skip(1).collect::<String>();
-    let next_word = next_word.split_whitespace().next().unwrap_or("");
+    let after = r
+        .close
+        .and_then(|c| text.get(c + mark_len(text, c)..))
+        .unwrap_or("");
+    let next_word = after.split_whitespace().next().unwrap_or("");
     let cap = |w: &str| w.chars().next().is_some_and(char::is_uppercase);
     if words.len() <= 2 && cap(prev_word) && cap(next_word) && before.ends_with(' ') {
         return true;
@@ -496,12 +518,7 @@ pub fn quotes(doc: &Document, sentences: &[Sentence], entities: &[Entity]) -> Ve
         .into_iter()
         .filter(|r| !not_a_quote(text, r))
         .collect();
-    let mark_end = |c: usize| {
-        c + text
-            .get(c..)
-            .and_then(|r| r.chars().next())
-            .map_or(1, char::len_utf8)
-    };
+    let mark_end = |c: usize| c + mark_len(text, c);
     let quote_spans: Vec<Span> = raws
         .iter()
         .map(|r| Span::new(r.open, r.close.map_or(r.content.end, mark_end)))
@@ -705,7 +722,8 @@ mod tests {
              \"It was late,\" said one official familiar with the talks.\n\
              \"We sail at dawn,\" Ian Read said, as the ferry left \u{2014} the gulls followed on the tide.\n\
              Ilse Varga has called Jon Okafor a liar, and accused the other man of being \"a harbour thief\" on Monday.\n\
-             \u{130}\u{130}\u{130}\u{130}\u{130}\u{130}\u{130}\u{130}\u{130}\u{130} in a statement\u{2026} \"We are here,\" the statement said.");
+             \u{130}\u{130}\u{130}\u{130}\u{130}\u{130}\u{130}\u{130}\u{130}\u{130} in a statement\u{2026} \"We are here,\" the statement said.\n\
+             ''The pier stays,'' said Ode Banks. ''It's ours, and it stays ours.'' The 5'' pipe leaked.");
         let got: Vec<(String, String)> = shown(&t, &q)
             .into_iter()
             .map(|(quote, speaker, _)| (quote, speaker))
@@ -731,6 +749,9 @@ mod tests {
             ("a harbour thief", "Ilse Varga"),
             // Letters whose lower case is longer (İ) before "statement": no issuer, no panic.
             ("We are here,", "the statement"),
+            // Archive text marks quotations with two apostrophes; one inside a word is none.
+            ("The pier stays,", "Ode Banks"),
+            ("It's ours, and it stays ours.", "Ode Banks"),
         ];
         let want: Vec<(String, String)> = want
             .iter()
