@@ -410,8 +410,7 @@ pub fn attributions(
                 || is_source_noun(&hl)
                 || (hl.len() > 3 && hl.ends_with('s') && !hl.ends_with("ss"));
             if let Some(sp) = resolver.resolve(&toks, a, b) {
-                let credited = !sp.anonymous || source_head;
-                if credited {
+                if !sp.anonymous || source_head {
                     add(credit(entities, &sp, toks[a].span), &mut out);
                 }
             }
