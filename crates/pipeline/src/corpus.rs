@@ -275,8 +275,8 @@ struct Prepared {
     day: Option<i32>,
     /// The static-tier embedding of title and lead, when the tier is in use.
     dense: Option<Vec<f32>>,
-    /// The body text (for the static tier).
-    body: String,
+    /// What the static tier embeds (title and lead), kept only when the tier is in use.
+    dense_input: Option<String>,
 }
 
 /// Most articles prepared (and embedded) together.
@@ -290,17 +290,16 @@ fn prepare_chunk(
     let mut out: Vec<Result<Prepared, Diagnostic>> = items
         .into_iter()
         .map(|item| match item {
-            Item::Document(d) => prepare(*d),
+            Item::Document(d) => prepare(*d, fast.is_some()),
             Item::Diagnostic(d) => Err(d),
         })
         .collect();
     if let Some(e) = fast {
-        let texts: Vec<String> = out
+        let refs: Vec<&str> = out
             .iter()
             .flatten()
-            .map(|p| cluster::features::dense_text(p.document.title.as_deref(), &p.body))
+            .map(|p| p.dense_input.as_deref().unwrap_or_default())
             .collect();
-        let refs: Vec<&str> = texts.iter().map(String::as_str).collect();
         // Articles the tier cannot embed are still stored and clustered by their terms.
         if let Ok(vectors) = e.embed(&refs) {
             for (p, v) in out.iter_mut().flatten().zip(vectors) {
@@ -311,7 +310,7 @@ fn prepare_chunk(
     out
 }
 
-fn prepare(document: Document) -> Result<Prepared, Diagnostic> {
+fn prepare(document: Document, dense: bool) -> Result<Prepared, Diagnostic> {
     let body = body_text(&document);
     if body.trim().is_empty() {
         return Err(Diagnostic::error(&document.source, NO_BODY));
@@ -327,7 +326,7 @@ fn prepare(document: Document) -> Result<Prepared, Diagnostic> {
         signature: Signature::of(&body),
         day: document.published.as_deref().and_then(cluster::day_of),
         dense: None,
-        body,
+        dense_input: dense.then(|| cluster::features::dense_text(document.title.as_deref(), &body)),
         document,
     })
 }
