@@ -561,27 +561,40 @@ pub fn renderings(articles: &[ArticleReport], services: Services<'_>) -> Vec<Quo
             r.words.len(),
         );
         // A quotation with changed words goes to the piece it shares most words with.
-        let home = |i: usize| {
-            let own: BTreeSet<&String> = qs[i].words.iter().collect();
-            pieces
-                .iter()
-                .enumerate()
-                .max_by_key(|(k, &(a, b))| {
-                    let n = r.words[a..b].iter().filter(|w| own.contains(w)).count();
-                    (n, std::cmp::Reverse(*k))
-                })
-                .map(|(k, _)| k)
-        };
+        // The piece each quotation with changed words goes to: the one it shares most words
+        // with (worked out once, not per piece).
+        let homes: Vec<Option<usize>> = c
+            .iter()
+            .zip(&at)
+            .map(|(&i, al)| {
+                if al.is_some() {
+                    return None;
+                }
+                let own: BTreeSet<&String> = qs[i].words.iter().collect();
+                pieces
+                    .iter()
+                    .enumerate()
+                    .max_by_key(|(k, &(a, b))| {
+                        let n = r.words[a..b].iter().filter(|w| own.contains(w)).count();
+                        (n, std::cmp::Reverse(*k))
+                    })
+                    .map(|(k, _)| k)
+            })
+            .collect();
+        let speaker = c
+            .iter()
+            .filter_map(|&i| qs[i].speaker.clone())
+            .min_by_key(|(_, anon)| *anon);
+        let ref_doc = &articles[r.doc].document.text;
         for (k, &(a, b)) in pieces.iter().enumerate() {
             let (Some(first), Some(last)) = (r.word_spans.get(a), r.word_spans.get(b - 1)) else {
                 continue;
             };
-            let ref_text = Span::new(first.start, last.end)
-                .text(&articles[r.doc].document.text)
-                .to_string();
+            let ref_span = Span::new(first.start, last.end);
+            let ref_text = ref_span.text(ref_doc).to_string();
             let mut renderings = Vec::new();
             let mut frag = Vec::new();
-            for (&i, &al) in c.iter().zip(&at) {
+            for ((&i, &al), &home) in c.iter().zip(&at).zip(&homes) {
                 let q = &qs[i];
                 let t = q.text(articles);
                 // Words as spoken are verbatim however short the quotation; a part of the
@@ -590,7 +603,7 @@ pub fn renderings(articles: &[ArticleReport], services: Services<'_>) -> Vec<Quo
                     Some((s, e)) if e <= a || s >= b => continue,
                     Some((s, e)) if s <= a && e >= b => (RenderingLabel::Verbatim, false),
                     Some(_) => (RenderingLabel::Partial, false),
-                    None if home(i) != Some(k) => continue,
+                    None if home != Some(k) => continue,
                     None if inverts(&ref_text, t) => (RenderingLabel::Inverted, true),
                     None => (RenderingLabel::Altered, true),
                 };
@@ -606,20 +619,15 @@ pub fn renderings(articles: &[ArticleReport], services: Services<'_>) -> Vec<Quo
                 });
                 frag.push(q.fragment);
             }
-            let speaker = c
-                .iter()
-                .filter_map(|&i| qs[i].speaker.clone())
-                .min_by_key(|(_, anon)| *anon);
-            let ref_span = Span::new(first.start, last.end);
             refs.push(Ref {
-                roots: split_sentences(&articles[r.doc].document.text, ref_span)
+                roots: split_sentences(ref_doc, ref_span)
                     .iter()
-                    .map(|sp| roots(sp.text(&articles[r.doc].document.text)))
+                    .map(|sp| roots(sp.text(ref_doc)))
                     .collect(),
                 speaker: speaker.clone(),
             });
             out.push(QuotedStatement {
-                speaker: speaker.map(|(n, _)| n),
+                speaker: speaker.as_ref().map(|(n, _)| n.clone()),
                 text: ref_text,
                 renderings,
             });
