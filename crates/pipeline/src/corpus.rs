@@ -300,10 +300,25 @@ fn prepare_chunk(
             .flatten()
             .map(|p| p.dense_input.as_deref().unwrap_or_default())
             .collect();
-        // Articles the tier cannot embed are still stored and clustered by their terms.
-        if let Ok(vectors) = e.embed(&refs) {
-            for (p, v) in out.iter_mut().flatten().zip(vectors) {
-                p.dense = Some(v);
+        match e.embed(&refs) {
+            Ok(vectors) => {
+                for (p, v) in out.iter_mut().flatten().zip(vectors) {
+                    p.dense = Some(v);
+                }
+            }
+            // The articles are still stored and clustered by their terms; the user is told.
+            Err(err) => {
+                if let Some(first) = out.iter().flatten().next() {
+                    let failed = Diagnostic::warning(
+                        &first.document.source,
+                        format!(
+                            "the static tier could not embed this article and the {} read \
+                             with it, so they are grouped by their terms alone: {err}",
+                            refs.len() - 1
+                        ),
+                    );
+                    out.push(Err(failed));
+                }
             }
         }
     }
@@ -455,4 +470,49 @@ fn nearest_copy(
         consider(sig.similarity(other), root);
     }
     Ok(best.map(|(_, root)| root))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// A static tier that always fails, as a damaged weights file would.
+    struct Broken;
+
+    impl model::Embedder for Broken {
+        fn name(&self) -> &str {
+            "broken"
+        }
+        fn embed(&self, _: &[&str]) -> Result<Vec<Vec<f32>>, model::ServiceError> {
+            Err(model::ServiceError {
+                what: "broken embed".into(),
+                message: "weights unreadable".into(),
+            })
+        }
+    }
+
+    #[test]
+    fn a_failing_static_tier_is_a_diagnostic_and_the_articles_are_kept() {
+        let dir = tempfile::tempdir().expect("temporary folder");
+        let file = dir.path().join("a.txt");
+        std::fs::write(
+            &file,
+            "Ferry fares rise\n\nThe island ferry will cost more from May.\n",
+        )
+        .expect("write article");
+        let store = Store::open_in_memory().expect("store");
+        let options = CorpusOptions {
+            fast: Some(std::sync::Arc::new(Broken)),
+            ..CorpusOptions::default()
+        };
+        let summary = ingest(&store, &[file], &options, &mut |_| {}).expect("ingest");
+        assert_eq!(summary.stored, 1);
+        let warned: Vec<&str> = summary
+            .diagnostics
+            .iter()
+            .map(|d| d.message.as_str())
+            .collect();
+        assert_eq!(warned.len(), 1, "{warned:?}");
+        assert!(warned[0].contains("weights unreadable"), "{warned:?}");
+    }
 }
