@@ -77,10 +77,10 @@ impl Default for Config {
     fn default() -> Self {
         Self {
             join: 0.25,
-            merge: 0.45,
+            merge: 0.40,
             window_days: 4,
             max_span_days: 14,
-            split: 0.45,
+            split: 0.40,
             dense_weight: 0.2,
             dense_floor: 0.4,
         }

@@ -82,13 +82,44 @@ pub struct Run {
     pub skipped: Vec<String>,
 }
 
-/// Reads a labelled set: an ECB+ folder or a JSON Lines file.
+/// Reads a labelled set: a folder of story folders (each with a `gold.json`, its articles one
+/// story), an ECB+ folder, or a JSON Lines file.
 pub fn load(path: &Path) -> Result<(Vec<Labelled>, Vec<String>), EvalError> {
-    if path.is_dir() {
+    if !path.is_dir() {
+        return load_jsonl(path);
+    }
+    let stories = crate::stories::story_dirs(&[path.to_path_buf()])?;
+    if stories.is_empty() {
         load_ecb(path)
     } else {
-        load_jsonl(path)
+        load_story_folders(&stories)
     }
+}
+
+/// Each story folder's articles, read as `corroborate analyze` reads them; the story is the
+/// folder's path.
+fn load_story_folders(dirs: &[PathBuf]) -> Result<(Vec<Labelled>, Vec<String>), EvalError> {
+    let mut out = Vec::new();
+    let mut skipped = Vec::new();
+    for dir in dirs {
+        let paths = crate::story::article_paths(dir)?;
+        let read = ingest::ingest_paths(&paths, &ingest::Limits::default());
+        skipped.extend(
+            read.diagnostics
+                .iter()
+                .map(|d| format!("{}: {}", d.source, d.message)),
+        );
+        for d in read.documents {
+            out.push(Labelled {
+                story: dir.display().to_string(),
+                name: d.source.clone(),
+                text: pipeline::corpus::body_text(&d),
+                day: d.published.as_deref().and_then(day_of),
+                title: d.title,
+            });
+        }
+    }
+    Ok((out, skipped))
 }
 
 fn list(dir: &Path) -> Result<Vec<PathBuf>, EvalError> {
@@ -364,7 +395,7 @@ pub fn run(path: &Path, fast: Option<&dyn Embedder>) -> Result<Run, EvalError> {
             )
         }
     };
-    let split_sweep = [0.0f32, 0.35, 0.45, 0.55]
+    let split_sweep = [0.0f32, 0.30, 0.40, 0.50]
         .iter()
         .map(|&split| {
             let c = Config {
@@ -505,9 +536,30 @@ mod tests {
         assert_eq!(r.articles, 982);
         assert_eq!(r.stories, 86);
         // The floors hold what is measured (eval/reports/clustering.md); the issue asks 0.90.
-        assert!(r.scores.f1 >= 0.86, "B-cubed F1 {:.3}", r.scores.f1);
+        assert!(r.scores.f1 >= 0.87, "B-cubed F1 {:.3}", r.scores.f1);
         if let Some(x) = &r.with_tier {
-            assert!(x.f1 >= 0.89, "B-cubed F1 with the static tier {:.3}", x.f1);
+            assert!(x.f1 >= 0.90, "B-cubed F1 with the static tier {:.3}", x.f1);
+        }
+    }
+
+    /// A second labelled set of another kind: three outlets' articles per story, partisan
+    /// rewrites of one event rather than ECB+'s look-alike events.
+    #[test]
+    fn basil_dev_floor() {
+        let dir = Path::new(env!("CARGO_MANIFEST_DIR")).join("../../../shared/stories/basil-dev");
+        if !dir.is_dir() {
+            eprintln!("skipped: {} is absent", dir.display());
+            return;
+        }
+        let fast = pipeline::load_static_tier(None)
+            .map_err(|e| eprintln!("static tier not scored: {e}"))
+            .ok();
+        let r = run(&dir, fast.as_deref()).expect("basil-dev loads");
+        assert_eq!((r.articles, r.stories), (159, 53));
+        // eval/reports/clustering-basil-dev.md
+        assert!(r.scores.f1 >= 0.91, "B-cubed F1 {:.3}", r.scores.f1);
+        if let Some(x) = &r.with_tier {
+            assert!(x.f1 >= 0.95, "B-cubed F1 with the static tier {:.3}", x.f1);
         }
     }
 }
