@@ -33,8 +33,7 @@ pub(crate) fn ingest(
     db: &Path,
     paths: &[PathBuf],
     quiet: bool,
-    batch: usize,
-    fast: Option<std::sync::Arc<dyn model::Embedder>>,
+    options: CorpusOptions,
 ) -> Result<ExitCode> {
     let store = open(db)?;
     let start = Instant::now();
@@ -69,11 +68,6 @@ pub(crate) fn ingest(
         bar
     });
     let rate = |s: &IngestSummary| s.read as f64 / start.elapsed().as_secs_f64().max(1e-3);
-    let options = CorpusOptions {
-        batch,
-        fast,
-        ..CorpusOptions::default()
-    };
     let summary = pipeline::corpus::ingest(&store, paths, &options, &mut |s| {
         if let Some(bar) = &bar {
             bar.set_position(s.bytes_read);

@@ -91,6 +91,10 @@ enum Command {
         /// Articles per transaction: a kill loses at most the batch in progress.
         #[arg(long, default_value_t = 500, value_parser = clap::value_parser!(u32).range(1..))]
         batch: u32,
+        /// Articles between bulk writes of the near-copy index (for the kill test).
+        #[arg(long, hide = true, default_value_t = pipeline::corpus::INDEX_FLUSH,
+              value_parser = clap::value_parser!(u32).range(1..))]
+        index_flush: u32,
         #[command(flatten)]
         tier: TierArgs,
     },
@@ -364,8 +368,17 @@ fn run(cli: Cli) -> Result<ExitCode> {
             db,
             quiet,
             batch,
+            index_flush,
             tier,
-        } => corpus::ingest(&db.db, &paths, quiet, batch as usize, tier.load()?),
+        } => {
+            let options = pipeline::corpus::CorpusOptions {
+                batch: batch as usize,
+                index_flush,
+                fast: tier.load()?,
+                ..Default::default()
+            };
+            corpus::ingest(&db.db, &paths, quiet, options)
+        }
         Command::Stories {
             db,
             since,

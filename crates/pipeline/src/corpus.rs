@@ -33,6 +33,9 @@ pub struct CorpusOptions {
     /// The static embedding tier, when installed and wanted: each article's title and lead
     /// are embedded, and the cosine is an extra similarity signal in story clustering.
     pub fast: Option<std::sync::Arc<dyn model::Embedder>>,
+    /// Articles whose near-copy index rows and term counts wait in memory before one bulk
+    /// write (default [`INDEX_FLUSH`]); small only in tests that kill an ingest mid-write.
+    pub index_flush: u32,
 }
 
 impl std::fmt::Debug for CorpusOptions {
@@ -42,6 +45,7 @@ impl std::fmt::Debug for CorpusOptions {
             .field("batch", &self.batch)
             .field("cluster", &self.cluster)
             .field("fast", &self.fast.as_ref().map(|e| e.name().to_string()))
+            .field("index_flush", &self.index_flush)
             .finish()
     }
 }
@@ -53,6 +57,7 @@ impl Default for CorpusOptions {
             batch: 500,
             cluster: cluster::Config::default(),
             fast: None,
+            index_flush: INDEX_FLUSH,
         }
     }
 }
@@ -234,6 +239,7 @@ pub fn ingest(
             pending: &mut pending,
             slots: &mut slots,
             summary: &mut summary,
+            index_flush: options.index_flush,
         };
         let mut flush = |w: &mut Writer<'_>, batch: &mut Vec<Prepared>, last: bool| {
             w.batch(batch, last)?;
@@ -353,6 +359,7 @@ struct Writer<'a> {
     pending: &'a mut Pending,
     slots: &'a mut Vec<i64>,
     summary: &'a mut IngestSummary,
+    index_flush: u32,
 }
 
 impl Writer<'_> {
@@ -381,7 +388,7 @@ impl Writer<'_> {
         for p in fresh {
             self.article(p)?;
         }
-        if last || self.pending.docs >= INDEX_FLUSH {
+        if last || self.pending.docs >= self.index_flush {
             self.pending.flush(store)?;
         }
         store.commit()?;
