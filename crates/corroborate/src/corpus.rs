@@ -121,11 +121,13 @@ pub(crate) fn stories(
     format: Format,
     limit: Option<usize>,
 ) -> Result<ExitCode> {
-    if let Some(s) = since {
-        if cluster::day_of(s).is_none() {
-            bail!("--since {s:?}: expected a date YYYY-MM-DD");
-        }
-    }
+    let since = match since {
+        Some(s) => match cluster::day_of(s) {
+            Some(day) => Some(day),
+            None => bail!("--since {s:?}: expected a date YYYY-MM-DD"),
+        },
+        None => None,
+    };
     let store = open_existing(db)?;
     let mut list = store.stories(since)?;
     if let Some(n) = limit {

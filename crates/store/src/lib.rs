@@ -626,14 +626,15 @@ impl Store {
             .map_err(|e| self.err(e))
     }
 
-    /// The stories with an article published on `since` or later (all when none), largest
-    /// first, then by id.
-    pub fn stories(&self, since: Option<&str>) -> Result<Vec<StorySummary>, StoreError> {
+    /// The stories with an article published on day `since` (days since 1970-01-01) or later
+    /// (all when none), largest first, then by id. Dates are compared as days: a date in
+    /// another format ("4/23/18") is shown but neither dates nor orders a story.
+    pub fn stories(&self, since: Option<i32>) -> Result<Vec<StorySummary>, StoreError> {
         let mut s = self
             .conn
             .prepare(
-                "SELECT a.story, a.id, a.outlet, a.published, a.title, a.copy_of, s.version \
-                 FROM articles a JOIN stories s ON s.id = a.story ORDER BY a.story, a.id",
+                "SELECT a.story, a.id, a.outlet, a.published, a.title, a.copy_of, s.version, \
+                 a.day FROM articles a JOIN stories s ON s.id = a.story ORDER BY a.story, a.id",
             )
             .map_err(|e| self.err(e))?;
         type Row = (
@@ -644,6 +645,7 @@ impl Store {
             Option<String>,
             Option<i64>,
             i64,
+            Option<i32>,
         );
         let rows = s
             .query_map([], |r| {
@@ -655,6 +657,7 @@ impl Store {
                     r.get(4)?,
                     r.get(5)?,
                     r.get(6)?,
+                    r.get(7)?,
                 ))
             })
             .map_err(|e| self.err(e))?;
@@ -665,20 +668,20 @@ impl Store {
         }
         let mut out = Vec::new();
         for (id, rows) in by_story {
-            let mut dates: Vec<&str> = rows.iter().filter_map(|r| r.3.as_deref()).collect();
+            let mut dates: Vec<(i32, &str)> = rows
+                .iter()
+                .filter_map(|r| Some((r.7?, r.3.as_deref()?)))
+                .collect();
             dates.sort_unstable();
             if let Some(since) = since {
-                if dates.last().is_none_or(|d| *d < since) {
+                if dates.last().is_none_or(|d| d.0 < since) {
                     continue;
                 }
             }
-            // The first article by date (undated ones after dated), then by id.
+            // The first article by day (undated ones after dated), then by id.
             let first = rows
                 .iter()
-                .min_by(|a, b| {
-                    let key = |r: &Row| (r.3.is_none(), r.3.clone(), r.1);
-                    key(a).cmp(&key(b))
-                })
+                .min_by_key(|r| (r.7.is_none(), r.7, r.1))
                 .map(|r| r.4.clone().unwrap_or_default())
                 .unwrap_or_default();
             let outlets: BTreeSet<&str> = rows.iter().map(|r| r.2.as_str()).collect();
@@ -693,8 +696,8 @@ impl Store {
                         .collect::<Vec<_>>(),
                 ),
                 outlets: outlets.into_iter().map(str::to_string).collect(),
-                first: dates.first().map(|d| d.to_string()),
-                last: dates.last().map(|d| d.to_string()),
+                first: dates.first().map(|d| d.1.to_string()),
+                last: dates.last().map(|d| d.1.to_string()),
                 version: rows[0].6,
             });
         }
