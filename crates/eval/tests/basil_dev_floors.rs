@@ -14,7 +14,8 @@ use eval::stories::{render_markdown, run_stories, story_dirs};
 const FLOORS: &[(&str, &str, u64)] = &[
     ("facts", "found", 160),
     ("facts", "supports_grouped", 470),
-    ("contradictions", "found", 1),
+    // Measured 2 of 23, with and without the model.
+    ("contradictions", "found", 2),
     ("quotes", "found", 265),
     // Measured 203 of 271 (no model; the model does not change it), issue 11 third session.
     ("quotes", "speaker_right", 200),
@@ -25,7 +26,9 @@ const FLOORS: &[(&str, &str, u64)] = &[
 
 /// (category, measure, ceiling) of the summed score.
 const CEILINGS: &[(&str, &str, u64)] = &[
-    ("contradictions", "false_alarms", 12),
+    // Measured 3 of 5 reported, with and without the model (8 of 10 before a year on one
+    // side only stopped value clashes).
+    ("contradictions", "false_alarms", 3),
     // Calling a quotation inverted is an accusation: no label the gold does not hold.
     ("renderings", "inverted_reported", 0),
     ("framing", "reported", 60),
