@@ -175,10 +175,11 @@ enum EvalCommand {
         #[command(flatten)]
         model: ModelArgs,
     },
-    /// Score story clustering on labelled stories: the ECB+ folder, or a JSON Lines file with
-    /// a `story` field per record.
+    /// Score story clustering on labelled stories: the ECB+ folder, a folder of story folders
+    /// (each with a `gold.json`; its articles are one story), or a JSON Lines file with a
+    /// `story` field per record.
     Clustering {
-        /// The ECB+ folder (or its parent), or a .jsonl[.gz] file.
+        /// The ECB+ folder (or its parent), a folder of story folders, or a .jsonl[.gz] file.
         path: PathBuf,
         /// Output format; Markdown on a terminal, JSON when piped.
         #[arg(long, value_enum)]

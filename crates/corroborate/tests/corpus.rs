@@ -123,21 +123,17 @@ fn corpus(n: usize) -> String {
 /// also land in and between those writes (the default waits for 50,000 articles).
 const INDEX_FLUSH: &str = "250";
 
-fn ingest(db: &Path, input: &Path, batch: &str) -> std::process::Output {
-    Command::new(BIN)
-        .args([
-            "ingest",
-            "--quiet",
-            "--index-flush",
-            INDEX_FLUSH,
-            "--batch",
-            batch,
-            "--db",
-        ])
+fn ingest_command(db: &Path, input: &Path, batch: &str) -> Command {
+    let mut c = Command::new(BIN);
+    c.args(["ingest", "--quiet", "--index-flush", INDEX_FLUSH])
+        .args(["--batch", batch, "--db"])
         .arg(db)
-        .arg(input)
-        .output()
-        .expect("runs")
+        .arg(input);
+    c
+}
+
+fn ingest(db: &Path, input: &Path, batch: &str) -> std::process::Output {
+    ingest_command(db, input, batch).output().expect("runs")
 }
 
 fn check(db: &Path) -> u64 {
@@ -162,18 +158,7 @@ fn ingest_is_idempotent_and_survives_kill_9() {
     let mut before = 0;
     let mut x: u64 = 7;
     for _ in 0..15 {
-        let mut child = Command::new(BIN)
-            .args([
-                "ingest",
-                "--quiet",
-                "--index-flush",
-                INDEX_FLUSH,
-                "--batch",
-                "20",
-            ])
-            .arg("--db")
-            .arg(&db)
-            .arg(&input)
+        let mut child = ingest_command(&db, &input, "20")
             .stdout(Stdio::null())
             .stderr(Stdio::null())
             .spawn()
