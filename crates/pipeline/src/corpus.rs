@@ -318,8 +318,8 @@ fn prepare_chunk(
                     let failed = Diagnostic::warning(
                         &first.document.source,
                         format!(
-                            "the static tier could not embed this article and the {} read \
-                             with it, so they are grouped by their terms alone: {err}",
+                            "the static tier could not embed this article and the {} others \
+                             read with it, so they are grouped by their terms alone: {err}",
                             refs.len() - 1
                         ),
                     );
