@@ -21,7 +21,7 @@ const FLOORS: &[(&str, &str, u64)] = &[
     ("quotes", "speaker_right", 200),
     // Measured 415 of 594 without the model (quotations labelled whole; 418 before the
     // rebase onto main's speaker changes).
-    ("renderings", "right", 415),
+    ("renderings", "right", 425),
 ];
 
 /// (category, measure, ceiling) of the summed score.
