@@ -852,6 +852,16 @@ mod tests {
     }
 
     #[test]
+    fn a_pronoun_takes_a_person_of_its_paragraph_over_an_earlier_subject() {
+        let (t, q) = run(
+            "Ode Banks told the board the quay would reopen in spring.\n\
+             That did not move Ana Ruiz. \"The quay stays shut,\" she said.",
+        );
+        let speakers: Vec<String> = shown(&t, &q).into_iter().map(|(_, s, _)| s).collect();
+        assert_eq!(speakers, ["Ana Ruiz"]);
+    }
+
+    #[test]
     fn a_participle_takes_the_subject_of_the_verb_before_it() {
         let (t, q) = run("Ode Banks accused Ana Ruiz of delays at the quay in Elsmere, saying \"the ferry is idle.\"\n\
              Ana Ruiz claimed victory in a tweet, saying: \"We won the vote.\"");

@@ -524,7 +524,16 @@ impl<'a> Resolver<'a> {
         let subject = before()
             .find(|(_, subj)| **subj)
             .filter(|((s, _), _)| at - s.end <= PRONOUN_REACH);
-        let found = subject.or_else(|| before().next());
+        // A person of the pronoun's gender named in its own paragraph is a nearer antecedent
+        // than a subject of an earlier paragraph ("That did not move Ana Ruiz. “…,” she said").
+        let same_paragraph = |s: &Span| !self.text.get(s.end..at).unwrap_or("\n").contains('\n');
+        let own = before()
+            .next()
+            .filter(|((s, i), _)| {
+                g.is_some() && self.gender.get(*i).copied().flatten().is_some() && same_paragraph(s)
+            })
+            .filter(|_| subject.is_none_or(|((s, _), _)| !same_paragraph(s)));
+        let found = own.or(subject).or_else(|| before().next());
         // An unnamed source described after the last person named, and close by, is the one
         // the pronoun takes up ("A former official warned … “…,” he said").
         let source = self
