@@ -138,6 +138,7 @@ fn align_in_order(segments: &[Vec<String>], long: &[String]) -> Option<(usize, u
     first.map(|f| (f, from))
 }
 
+/// True when `long` holds every segment in order, each as a contiguous run.
 fn contained_in_order(segments: &[Vec<String>], long: &[String]) -> bool {
     align_in_order(segments, long).is_some()
 }
@@ -223,7 +224,9 @@ fn same_statement(a: &Quotation, b: &Quotation) -> bool {
                 (y, x)
             };
             let (n, r) = overlap(&x.roots, &y.roots);
-            (s.words.len() >= LINK_WORDS && contained(&s.words, &l.words)) || (n >= 3 && r >= 0.6)
+            (s.words.len() >= LINK_WORDS
+                && contained_in_order(std::slice::from_ref(&s.words), &l.words))
+                || (n >= 3 && r >= 0.6)
         })
     })
 }
@@ -350,11 +353,6 @@ fn inverts(reference: &str, other: &str) -> bool {
 
 /// Share of the shorter text's words that must align for an inversion to be read.
 const INVERTED_ALIGNED: f32 = 0.7;
-
-/// True when `short` occurs as a contiguous run of `long`.
-fn contained(short: &[String], long: &[String]) -> bool {
-    !short.is_empty() && short.len() <= long.len() && long.windows(short.len()).any(|w| w == short)
-}
 
 fn overlap(a: &BTreeSet<String>, b: &BTreeSet<String>) -> (usize, f32) {
     let n = a.intersection(b).count();
@@ -918,6 +916,13 @@ mod tests {
             .collect()
     }
 
+    /// The one statement of `got` that `n` outlets render.
+    fn rendered_by(got: &[Vec<String>], n: usize) -> &Vec<String> {
+        got.iter()
+            .find(|s| s.len() == n)
+            .unwrap_or_else(|| panic!("no statement in {n} outlets: {got:?}"))
+    }
+
     #[test]
     fn spoken_words_drop_what_the_outlet_added() {
         assert_eq!(
@@ -955,10 +960,7 @@ mod tests {
             "The mayor spoke on Monday.\n\nMayor Ana Ruiz said: \"The pier will reopen in May. The ferries will run every hour after that.\"",
             "The harbour has been shut since winter.\n\n\"The pier will reopen in May,\" Mayor Ana Ruiz said on Monday.",
         ]);
-        let st = got
-            .iter()
-            .find(|s| s.len() == 2)
-            .expect("one statement in both outlets");
+        let st = rendered_by(&got, 2);
         assert!(st[0].starts_with("00: Verbatim"), "{got:?}");
         assert!(st[1].starts_with("01: Partial"), "{got:?}");
     }
@@ -987,10 +989,7 @@ mod tests {
             "\"We owe the crews a safe harbour,\" Ruiz said.",
             "\"Well, we owe the crews a truly safe harbour,\" Ruiz said.",
         ]);
-        let st = got
-            .iter()
-            .find(|s| s.len() == 3)
-            .expect("one statement in all outlets");
+        let st = rendered_by(&got, 3);
         assert!(st[0].starts_with("00: Verbatim"), "{st:?}");
         assert!(st[1].starts_with("01: Verbatim"), "{st:?}");
         assert!(st[2].starts_with("02: Altered"), "{st:?}");

@@ -173,6 +173,11 @@ fn range(toks: &[Token<'_>], i: usize, v: f64, step: f64) -> (f64, f64) {
 }
 
 /// True for a month's name or its usual abbreviation.
+/// True for four digits that may be a year (1800–2100), whatever stands around them.
+pub(crate) fn year_like(w: &str) -> bool {
+    w.len() == 4 && w.parse::<u16>().is_ok_and(|y| (1800..=2100).contains(&y))
+}
+
 fn month(w: &str) -> bool {
     const MONTHS: [&str; 12] = [
         "january",
@@ -322,12 +327,7 @@ fn classify(
         let (lo, hi) = range(toks, i, v, step);
         return Some((Kind::Percent, lo, hi));
     }
-    let digits = t.len() == 4 && t.chars().all(|c| c.is_ascii_digit());
-    if digits && (1800.0..=2100.0).contains(&v) {
-        let prev = i
-            .checked_sub(1)
-            .map(|p| toks[p].core.as_str())
-            .unwrap_or("");
+    if year_like(t) {
         // A year is a slot's value after a preposition of time; "the 1996 act" names a thing.
         return matches!(
             prev,

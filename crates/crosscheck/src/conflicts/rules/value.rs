@@ -18,7 +18,7 @@
 
 use model::ConflictKind;
 
-use crate::conflicts::values::{Kind, Value};
+use crate::conflicts::values::{year_like, Kind, Value};
 use crate::conflicts::{Candidate, Context, Info, Rule};
 
 /// The value rule.
@@ -129,10 +129,9 @@ fn clash<'a>(a: &'a Info, b: &'a Info) -> Option<Clash<'a>> {
     // "between 2011 and 2014"): the figures may be of two time frames, as when the years
     // differ (above).
     let dated = |x: &Info| {
-        x.lower.iter().any(|w| {
-            let w = w.trim_matches(|c: char| !c.is_ascii_digit());
-            w.len() == 4 && w.parse::<u16>().is_ok_and(|y| (1800..=2100).contains(&y))
-        })
+        x.lower
+            .iter()
+            .any(|w| year_like(w.trim_matches(|c: char| !c.is_ascii_digit())))
     };
     if clashing.is_some_and(|(x, _, _)| x.kind != Kind::Year) && dated(a) != dated(b) {
         return None;
